@@ -1,0 +1,155 @@
+package dev.latchkey.apikey;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** An API key. Only the hash of its secret is stored; {@code keySuffix} feeds the masked form. */
+@Entity
+@Table(name = "api_keys")
+public class ApiKey extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "key_id", nullable = false, length = 16)
+    public String keyId;
+
+    @Column(name = "organization_id", nullable = false)
+    public Long organizationId;
+
+    @Column(name = "kind", nullable = false, length = 16)
+    public String kind;
+
+    @Column(name = "prefix", nullable = false, length = 16)
+    public String prefix;
+
+    /** native or elastic: which API created it (the Elastic API sees its own keys and admin keys). */
+    @Column(name = "origin", nullable = false, length = 16)
+    public String origin;
+
+    @Column(name = "name", nullable = false, length = 64)
+    public String name;
+
+    @Column(name = "secret_hash", nullable = false)
+    public byte[] secretHash;
+
+    @Column(name = "previous_secret_hash")
+    public byte[] previousSecretHash;
+
+    @Column(name = "previous_secret_expires_at")
+    public Instant previousSecretExpiresAt;
+
+    @Column(name = "key_suffix", nullable = false, length = 4)
+    public String keySuffix;
+
+    @Column(name = "role", length = 64)
+    public String role;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "permissions", columnDefinition = "text[]")
+    public String[] permissions;
+
+    @Column(name = "scope_type", nullable = false, length = 16)
+    public String scopeType;
+
+    @Column(name = "all_workspaces", nullable = false)
+    public boolean allWorkspaces;
+
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "api_key_workspaces", joinColumns = @JoinColumn(name = "api_key_id"))
+    @Column(name = "workspace_id", nullable = false)
+    public Set<Long> workspaceIds = new HashSet<>();
+
+    @Column(name = "owner_subject", length = 255)
+    public String ownerSubject;
+
+    @Column(name = "created_by_type", nullable = false, length = 8)
+    public String createdByType;
+
+    @Column(name = "created_by_id", nullable = false, length = 255)
+    public String createdById;
+
+    @Column(name = "created_by_name", nullable = false, length = 255)
+    public String createdByName;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+
+    @Column(name = "enabled", nullable = false)
+    public boolean enabled;
+
+    @Column(name = "last_used_at")
+    public Instant lastUsedAt;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "meta", columnDefinition = "jsonb")
+    public Map<String, Object> meta;
+
+    @Column(name = "rate_limit")
+    public Integer rateLimit;
+
+    @Column(name = "rate_limit_window_seconds")
+    public Integer rateLimitWindowSeconds;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "ip_allowlist", columnDefinition = "text[]")
+    public String[] ipAllowlist;
+
+    @Version
+    @Column(name = "version", nullable = false)
+    public int version;
+
+    /** The key with this public id, deleted or not. */
+    public static Optional<ApiKey> findByKeyId(String keyId) {
+        return find("keyId", keyId).firstResultOptional();
+    }
+
+    /** The kind as an enum. */
+    public KeyKind kindEnum() {
+        return KeyKind.fromWire(kind);
+    }
+
+    /** The state at {@code now}: revoked wins over expired, expired over disabled. */
+    public KeyState state(Instant now) {
+        if (revokedAt != null) {
+            return KeyState.REVOKED;
+        }
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            return KeyState.EXPIRED;
+        }
+        return enabled ? KeyState.ACTIVE : KeyState.DISABLED;
+    }
+}

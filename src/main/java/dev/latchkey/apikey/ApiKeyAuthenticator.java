@@ -1,0 +1,46 @@
+package dev.latchkey.apikey;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.latchkey.security.Caller;
+
+/**
+ * Checks a presented key against storage for the management plane: right prefix, matching secret (the previous one too
+ * while a rotation's grace period lasts), not deleted and active.
+ */
+@ApplicationScoped
+public class ApiKeyAuthenticator {
+
+    private final KeyHasher hasher;
+    private final Clock clock;
+
+    public ApiKeyAuthenticator(KeyHasher hasher, Clock clock) {
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    /** The key caller, or empty when the key is unknown, wrong or not active. */
+    public Optional<Caller.Key> authenticate(KeyFormat.ParsedKey presented) {
+        ApiKey key = ApiKey.findByKeyId(presented.keyId()).orElse(null);
+        Instant now = clock.instant();
+        if (key == null || !key.prefix.equals(presented.prefix().stored()) || !secretMatches(key, presented, now)
+                || key.deletedAt != null || key.state(now) != KeyState.ACTIVE) {
+            return Optional.empty();
+        }
+        return Optional
+                .of(new Caller.Key(key.id, key.keyId, key.name, key.kindEnum(), key.organizationId, key.ownerSubject));
+    }
+
+    private boolean secretMatches(ApiKey key, KeyFormat.ParsedKey presented, Instant now) {
+        if (hasher.matches(presented.secret(), key.secretHash)) {
+            return true;
+        }
+        return key.previousSecretHash != null && key.previousSecretExpiresAt != null
+                && key.previousSecretExpiresAt.isAfter(now)
+                && hasher.matches(presented.secret(), key.previousSecretHash);
+    }
+}

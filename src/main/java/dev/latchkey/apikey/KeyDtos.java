@@ -1,0 +1,56 @@
+package dev.latchkey.apikey;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+/** Request and response shapes of the key API. */
+public final class KeyDtos {
+
+    private KeyDtos() {
+    }
+
+    /** {@code POST .../keys}. Exactly one of {@code role} and {@code permissions}. */
+    public record CreateKey(String kind, String name, String role, List<String> permissions, ScopeInput scope,
+            Instant expiresAt, Map<String, Object> meta, RateLimitInput rateLimit, List<String> ipAllowlist) {
+    }
+
+    /** {@code {type: workspace, workspace}} or {@code {type: organization, workspaces[] | allWorkspaces: true}}. */
+    public record ScopeInput(String type, String workspace, List<String> workspaces, Boolean allWorkspaces) {
+    }
+
+    /** At most {@code limit} verifications per {@code windowSeconds}. */
+    public record RateLimitInput(Integer limit, Integer windowSeconds) {
+    }
+
+    /** {@code POST .../rotate}. */
+    public record Rotate(Integer gracePeriodSeconds) {
+    }
+
+    /** The scope of a key as shown. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ScopeView(String type, String workspace, List<String> workspaces, Boolean allWorkspaces) {
+    }
+
+    /** A rate limit as shown. */
+    public record RateLimitView(int limit, int windowSeconds) {
+    }
+
+    /** Who created a key. */
+    public record ActorView(String type, String id, String name) {
+    }
+
+    /** A key, always masked. */
+    public record KeyView(String id, String name, String kind, String masked, String role, List<String> permissions,
+            ScopeView scope, Instant createdAt, ActorView createdBy, Instant expiresAt, Instant revokedAt,
+            Instant lastUsedAt, boolean enabled, String state, Map<String, Object> meta, RateLimitView rateLimit,
+            List<String> ipAllowlist) {
+    }
+
+    /** A key together with its full value: the answer to create and rotate, and the only time it is shown. */
+    public record KeyWithSecret(@JsonUnwrapped KeyView view, String key) {
+    }
+}

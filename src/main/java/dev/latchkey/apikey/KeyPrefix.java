@@ -1,0 +1,63 @@
+package dev.latchkey.apikey;
+
+/**
+ * The words a key starts with: Latchkey's own {@code lkp_}, {@code lks_}, {@code lka_}, and the Elastic-compatible
+ * {@code private-}, {@code search-}, {@code admin-} (DESIGN §2).
+ */
+public enum KeyPrefix {
+    PERSONAL("lkp_", KeyKind.PERSONAL), SERVICE("lks_", KeyKind.SERVICE), ADMIN("lka_", KeyKind.ADMIN),
+    ELASTIC_PRIVATE("private-", KeyKind.SERVICE), ELASTIC_SEARCH("search-", KeyKind.SERVICE),
+    ELASTIC_ADMIN("admin-", KeyKind.ADMIN);
+
+    private final String text;
+    private final KeyKind kind;
+
+    KeyPrefix(String text, KeyKind kind) {
+        this.text = text;
+        this.kind = kind;
+    }
+
+    /** The literal start of the key, separator included. */
+    public String text() {
+        return text;
+    }
+
+    /** The kind of key this prefix denotes. */
+    public KeyKind kind() {
+        return kind;
+    }
+
+    /** The stored form (text without its separator). */
+    public String stored() {
+        return text.substring(0, text.length() - 1);
+    }
+
+    /** The native prefix of a kind. */
+    public static KeyPrefix nativeFor(KeyKind kind) {
+        return switch (kind) {
+        case PERSONAL -> PERSONAL;
+        case SERVICE -> SERVICE;
+        case ADMIN -> ADMIN;
+        };
+    }
+
+    /** The prefix whose stored form is {@code stored}. */
+    public static KeyPrefix fromStored(String stored) {
+        for (KeyPrefix p : values()) {
+            if (p.stored().equals(stored)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown key prefix");
+    }
+
+    /** The prefix {@code key} starts with, or null. */
+    static KeyPrefix of(String key) {
+        for (KeyPrefix p : values()) {
+            if (key.startsWith(p.text)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

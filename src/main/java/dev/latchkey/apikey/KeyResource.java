@@ -1,0 +1,82 @@
+package dev.latchkey.apikey;
+
+import java.net.URI;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.latchkey.apikey.KeyDtos.CreateKey;
+import dev.latchkey.apikey.KeyDtos.KeyView;
+import dev.latchkey.apikey.KeyDtos.KeyWithSecret;
+import dev.latchkey.apikey.KeyDtos.Rotate;
+import dev.latchkey.common.Page;
+
+/** {@code /api/v1/orgs/{org}/keys}: the native key-management API (JWT or admin key). */
+@Path("/api/v1/orgs/{org}/keys")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class KeyResource {
+
+    private final KeyService keys;
+
+    public KeyResource(KeyService keys) {
+        this.keys = keys;
+    }
+
+    @GET
+    public Page<KeyView> list(@PathParam("org") String org, @QueryParam("kind") String kind,
+            @QueryParam("workspace") String workspace, @QueryParam("state") String state,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        return keys.list(org, kind, workspace, state, limit, cursor);
+    }
+
+    @POST
+    public Response create(@PathParam("org") String org, @NotNull CreateKey request) {
+        KeyWithSecret created = keys.create(org, request);
+        return Response.created(URI.create("/api/v1/orgs/" + org + "/keys/" + created.view().id())).entity(created)
+                .build();
+    }
+
+    @GET
+    @Path("/{keyId}")
+    public KeyView get(@PathParam("org") String org, @PathParam("keyId") String keyId) {
+        return keys.get(org, keyId);
+    }
+
+    @PATCH
+    @Path("/{keyId}")
+    public KeyView update(@PathParam("org") String org, @PathParam("keyId") String keyId, @NotNull JsonNode patch) {
+        return keys.update(org, keyId, patch);
+    }
+
+    @DELETE
+    @Path("/{keyId}")
+    public Response delete(@PathParam("org") String org, @PathParam("keyId") String keyId) {
+        keys.delete(org, keyId);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{keyId}/revoke")
+    public KeyView revoke(@PathParam("org") String org, @PathParam("keyId") String keyId) {
+        return keys.revoke(org, keyId);
+    }
+
+    @POST
+    @Path("/{keyId}/rotate")
+    public KeyWithSecret rotate(@PathParam("org") String org, @PathParam("keyId") String keyId, Rotate request) {
+        return keys.rotate(org, keyId, request);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.latchkey.apikey;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.latchkey.apikey.KeyDtos.ActorView;
+import dev.latchkey.apikey.KeyDtos.KeyView;
+import dev.latchkey.apikey.KeyDtos.RateLimitView;
+import dev.latchkey.apikey.KeyDtos.ScopeView;
+
+/** Entity to view: the only way a key leaves the service, always masked. */
+final class KeyViews {
+
+    private KeyViews() {
+    }
+
+    static KeyView view(ApiKey k, Map<Long, String> slugs, Map<String, List<String>> roles, Instant now) {
+        List<String> permissions = k.role != null ? roles.getOrDefault(k.role, List.of()) : List.of(k.permissions);
+        return new KeyView(k.keyId, k.name, k.kind,
+                KeyFormat.mask(KeyPrefix.fromStored(k.prefix), k.keyId, k.keySuffix), k.role, permissions,
+                scope(k, slugs), k.createdAt, new ActorView(k.createdByType, k.createdById, k.createdByName),
+                k.expiresAt, k.revokedAt, k.lastUsedAt, k.enabled, k.state(now).wire(), k.meta,
+                k.rateLimit == null ? null : new RateLimitView(k.rateLimit, k.rateLimitWindowSeconds),
+                k.ipAllowlist == null ? null : Arrays.asList(k.ipAllowlist));
+    }
+
+    static ScopeView scope(ApiKey k, Map<Long, String> slugs) {
+        List<String> workspaces = k.workspaceIds.stream().map(slugs::get).filter(Objects::nonNull).sorted().toList();
+        if ("workspace".equals(k.scopeType)) {
+            return new ScopeView("workspace", workspaces.isEmpty() ? null : workspaces.get(0), null, null);
+        }
+        return k.allWorkspaces ? new ScopeView("organization", null, null, true)
+                : new ScopeView("organization", null, workspaces, false);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.latchkey.audit;
+
+import java.time.Clock;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.latchkey.common.RequestInfo;
+import dev.latchkey.security.Caller;
+import dev.latchkey.security.CallerResolver;
+
+/**
+ * Writes audit events inside the caller's transaction, so that a change and its record commit or roll back together.
+ * The actor is the current caller (a key acts under its name).
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    private final CallerResolver callers;
+    private final RequestInfo request;
+    private final Clock clock;
+
+    public AuditLog(CallerResolver callers, RequestInfo request, Clock clock) {
+        this.callers = callers;
+        this.request = request;
+        this.clock = clock;
+    }
+
+    /** Records {@code action} on a target by the current caller. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(long organizationId, String action, String targetType, String targetId, String targetName,
+            Map<String, Object> details) {
+        Caller actor = callers.current();
+        AuditEvent e = new AuditEvent();
+        e.organizationId = organizationId;
+        e.at = clock.instant();
+        e.actorType = actor.actorType();
+        e.actorId = actor.actorId();
+        e.actorName = actor.actorName();
+        e.action = action;
+        e.targetType = targetType;
+        e.targetId = targetId;
+        e.targetName = targetName;
+        e.requestId = request.requestId();
+        e.ip = request.clientIp();
+        e.details = details == null || details.isEmpty() ? null : details;
+        e.persist();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.latchkey.audit;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.quarkus.panache.common.Parameters;
+
+import dev.latchkey.audit.AuditDtos.AuditView;
+import dev.latchkey.common.Cursor;
+import dev.latchkey.common.Page;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.security.OrgAccess;
+import dev.latchkey.security.OrgContext;
+
+/** Reading the audit log: owners and admins, newest first, with filters. */
+@ApplicationScoped
+@Transactional
+public class AuditService {
+
+    private final OrgAccess access;
+
+    public AuditService(OrgAccess access) {
+        this.access = access;
+    }
+
+    /** One page of events, newest first. {@code actor} and {@code target} match an id or a name. */
+    public Page<AuditView> list(String orgSlug, String actor, String action, String target, String since, String until,
+            String limit, String cursor) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireManager();
+        int n = Cursor.limit(limit);
+        Long before = Cursor.decodeId(cursor);
+        StringBuilder q = new StringBuilder("organizationId = :org");
+        Parameters p = Parameters.with("org", ctx.orgId());
+        if (before != null) {
+            q.append(" and id < :before");
+            p.and("before", before);
+        }
+        if (actor != null) {
+            q.append(" and (actorId = :actor or actorName = :actor)");
+            p.and("actor", actor);
+        }
+        if (action != null) {
+            q.append(" and action = :action");
+            p.and("action", action);
+        }
+        if (target != null) {
+            q.append(" and (targetId = :target or targetName = :target)");
+            p.and("target", target);
+        }
+        if (since != null) {
+            q.append(" and at >= :since");
+            p.and("since", instant("since", since));
+        }
+        if (until != null) {
+            q.append(" and at < :until");
+            p.and("until", instant("until", until));
+        }
+        q.append(" order by id desc");
+        List<AuditEvent> rows = AuditEvent.find(q.toString(), p).range(0, n).list();
+        return Cursor.page(rows, n, e -> String.valueOf(e.id)).map(AuditView::from);
+    }
+
+    private static Instant instant(String field, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.latchkey.common;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+
+import io.quarkus.jackson.ObjectMapperCustomizer;
+
+/**
+ * Strict JSON input: a number where a string belongs, a string where a number belongs, a float for an integer or
+ * trailing garbage is a 400, not a silent conversion.
+ */
+@Singleton
+public class JsonCustomizer implements ObjectMapperCustomizer {
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+        mapper.configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+        mapper.configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
+        mapper.configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+        mapper.configure(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature(), true);
+        for (LogicalType type : new LogicalType[] { LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer,
+                LogicalType.Float }) {
+            mapper.coercionConfigFor(type)
+                    .setCoercion(CoercionInputShape.Integer,
+                            type == LogicalType.Integer || type == LogicalType.Float ? CoercionAction.TryConvert
+                                    : CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float,
+                            type == LogicalType.Float ? CoercionAction.TryConvert : CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean,
+                            type == LogicalType.Boolean ? CoercionAction.TryConvert : CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.String,
+                            type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString,
+                            type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
+        }
+    }
+}

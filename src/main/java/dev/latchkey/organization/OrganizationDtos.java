@@ -1,0 +1,31 @@
+package dev.latchkey.organization;
+
+import java.time.Instant;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import dev.latchkey.common.Patterns;
+
+/** Request and response shapes of the organization API. */
+public final class OrganizationDtos {
+
+    private OrganizationDtos() {
+    }
+
+    /** {@code POST /api/v1/orgs}: a slug, a name, and the JWT subject of the first owner. */
+    public record CreateOrg(
+            @NotNull @Pattern(regexp = Patterns.SLUG, message = "must match " + Patterns.SLUG) String slug,
+            @NotBlank @Size(max = 200) @Pattern(regexp = Patterns.DISPLAY_NAME, message = "must not contain control characters") String name,
+            @NotBlank @Size(max = 255) @Pattern(regexp = Patterns.DISPLAY_NAME, message = "must not contain control characters") String owner) {
+    }
+
+    /** An organization. */
+    public record OrgView(String slug, String name, Instant createdAt) {
+        static OrgView from(Organization o) {
+            return new OrgView(o.slug, o.name, o.createdAt);
+        }
+    }
+}

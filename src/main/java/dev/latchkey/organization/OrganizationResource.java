@@ -1,0 +1,42 @@
+package dev.latchkey.organization;
+
+import java.net.URI;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.latchkey.organization.OrganizationDtos.CreateOrg;
+import dev.latchkey.organization.OrganizationDtos.OrgView;
+
+/** {@code /api/v1/orgs}: organizations. */
+@Path("/api/v1/orgs")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class OrganizationResource {
+
+    private final OrganizationService organizations;
+
+    public OrganizationResource(OrganizationService organizations) {
+        this.organizations = organizations;
+    }
+
+    @POST
+    public Response create(@NotNull @Valid CreateOrg request) {
+        OrgView org = organizations.create(request);
+        return Response.created(URI.create("/api/v1/orgs/" + org.slug())).entity(org).build();
+    }
+
+    @GET
+    @Path("/{org}")
+    public OrgView get(@PathParam("org") String org) {
+        return organizations.get(org);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.latchkey.organization;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.member.Member;
+import dev.latchkey.member.OrgRole;
+import dev.latchkey.organization.OrganizationDtos.CreateOrg;
+import dev.latchkey.organization.OrganizationDtos.OrgView;
+import dev.latchkey.security.Caller;
+import dev.latchkey.security.CallerResolver;
+import dev.latchkey.security.OrgAccess;
+
+/** Creating and reading organizations. Only platform administrators create them. */
+@ApplicationScoped
+@Transactional
+public class OrganizationService {
+
+    private final CallerResolver callers;
+    private final OrgAccess access;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public OrganizationService(CallerResolver callers, OrgAccess access, AuditLog audit, Clock clock) {
+        this.callers = callers;
+        this.access = access;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Creates an organization and appoints its first owner. */
+    public OrgView create(CreateOrg request) {
+        Caller caller = callers.current();
+        if (!(caller instanceof Caller.User user) || !user.platformAdmin()) {
+            throw ApiException.forbidden("Only platform administrators may create organizations");
+        }
+        if (Organization.findBySlug(request.slug()).isPresent()) {
+            throw ApiException.conflict("An organization with slug '" + request.slug() + "' already exists");
+        }
+        Instant now = clock.instant();
+        Organization org = new Organization();
+        org.slug = request.slug();
+        org.name = request.name().strip();
+        org.createdAt = now;
+        org.persist();
+
+        Member owner = new Member();
+        owner.organizationId = org.id;
+        owner.subject = request.owner();
+        owner.orgRole = OrgRole.OWNER.wire();
+        owner.createdAt = now;
+        owner.updatedAt = now;
+        owner.persist();
+
+        audit.record(org.id, "org.created", "organization", org.slug, org.name, Map.of("owner", owner.subject));
+        audit.record(org.id, "member.added", "member", owner.subject, owner.subject, Map.of("orgRole", owner.orgRole));
+        return OrgView.from(org);
+    }
+
+    /** Reads an organization the caller belongs to (or any, for platform admins). */
+    public OrgView get(String orgSlug) {
+        var ctx = access.resolveForRead(orgSlug);
+        if (ctx.isAdminKey()) {
+            ctx.requireMember(); // admin keys: key management only
+        }
+        return OrgView.from(Organization.findById(ctx.orgId()));
+    }
+}

@@ -1,0 +1,2 @@
+/** Latchkey: a self-hosted API-key service. */
+package dev.latchkey;

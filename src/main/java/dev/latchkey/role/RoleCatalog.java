@@ -1,0 +1,52 @@
+package dev.latchkey.role;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Where role names become permissions: the four immutable built-ins and the organization's custom roles. */
+@ApplicationScoped
+public class RoleCatalog {
+
+    /** Built-in roles, immutable (DESIGN §1). */
+    public static final Map<String, List<String>> BUILT_IN;
+
+    static {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("admin", List.of("*"));
+        m.put("editor", List.of("read", "write"));
+        m.put("viewer", List.of("read"));
+        m.put("search", List.of("search"));
+        BUILT_IN = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Whether {@code name} is a built-in role. */
+    public static boolean isBuiltIn(String name) {
+        return BUILT_IN.containsKey(name);
+    }
+
+    /** Every role of an organization, built-ins first: name -> permissions. */
+    public Map<String, List<String>> rolesOf(long organizationId) {
+        Map<String, List<String>> all = new LinkedHashMap<>(BUILT_IN);
+        for (Role r : Role.listAll(organizationId)) {
+            all.put(r.name, Arrays.asList(r.permissions));
+        }
+        return all;
+    }
+
+    /** The permissions of one role, or empty when the organization has no such role. */
+    public Optional<List<String>> find(long organizationId, String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        List<String> builtIn = BUILT_IN.get(name);
+        if (builtIn != null) {
+            return Optional.of(builtIn);
+        }
+        return Role.findByName(organizationId, name).map(r -> Arrays.asList(r.permissions));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.latchkey.security;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.member.Member;
+import dev.latchkey.organization.Organization;
+
+/**
+ * The tenant guard. A caller with no relation to an organization gets the same 404 as for an organization that does not
+ * exist, so nobody learns what exists elsewhere. Personal and service keys are refused on the management plane ("keys
+ * can't manage keys", seed 000).
+ */
+@ApplicationScoped
+public class OrgAccess {
+
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+
+    private final CallerResolver callers;
+
+    public OrgAccess(CallerResolver callers) {
+        this.callers = callers;
+    }
+
+    /** The organization for a member or an admin key of it; 404 otherwise. */
+    public OrgContext resolve(String orgSlug) {
+        return resolve(orgSlug, false);
+    }
+
+    /** Like {@link #resolve}, but platform admins may also read any organization. */
+    public OrgContext resolveForRead(String orgSlug) {
+        return resolve(orgSlug, true);
+    }
+
+    private OrgContext resolve(String orgSlug, boolean platformAdminMayRead) {
+        Caller caller = callers.current();
+        Organization org = orgSlug != null && SLUG.matcher(orgSlug).matches()
+                ? Organization.findBySlug(orgSlug).orElse(null) : null;
+        if (org == null) {
+            throw ApiException.notFound("Organization");
+        }
+        if (caller instanceof Caller.Key key) {
+            if (key.organizationId() != org.id) {
+                throw ApiException.notFound("Organization");
+            }
+            if (key.kind() != KeyKind.ADMIN) {
+                throw ApiException.forbidden("Personal and service keys cannot call the management API");
+            }
+            return new OrgContext(org.id, org.slug, org.name, caller, null);
+        }
+        Caller.User user = (Caller.User) caller;
+        Optional<Member> member = Member.findBySubject(org.id, user.subject());
+        if (member.isEmpty() && !(platformAdminMayRead && user.platformAdmin())) {
+            throw ApiException.notFound("Organization");
+        }
+        return new OrgContext(org.id, org.slug, org.name, caller, member.orElse(null));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.latchkey.workspace;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.common.Cursor;
+import dev.latchkey.common.Page;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.security.OrgAccess;
+import dev.latchkey.security.OrgContext;
+import dev.latchkey.workspace.WorkspaceDtos.CreateWorkspace;
+import dev.latchkey.workspace.WorkspaceDtos.UpdateWorkspace;
+import dev.latchkey.workspace.WorkspaceDtos.WorkspaceView;
+
+/** Workspaces: members read them, owners and admins change them. */
+@ApplicationScoped
+@Transactional
+public class WorkspaceService {
+
+    private final OrgAccess access;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Event<WorkspaceDeleted> deleted;
+
+    public WorkspaceService(OrgAccess access, AuditLog audit, Clock clock, Event<WorkspaceDeleted> deleted) {
+        this.access = access;
+        this.audit = audit;
+        this.clock = clock;
+        this.deleted = deleted;
+    }
+
+    /** One page of the organization's workspaces, oldest first. */
+    public Page<WorkspaceView> list(String orgSlug, String limit, String cursor) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireMember();
+        int n = Cursor.limit(limit);
+        Long after = Cursor.decodeId(cursor);
+        List<Workspace> rows = Workspace.find("organizationId = ?1 and deletedAt is null and id > ?2 order by id",
+                ctx.orgId(), after == null ? 0L : after).range(0, n).list();
+        return Cursor.page(rows, n, w -> String.valueOf(w.id)).map(WorkspaceView::from);
+    }
+
+    /** Creates a workspace. */
+    public WorkspaceView create(String orgSlug, CreateWorkspace request) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireManager();
+        if (Workspace.findLive(ctx.orgId(), request.slug()).isPresent()) {
+            throw ApiException.conflict("A workspace with slug '" + request.slug() + "' already exists");
+        }
+        Instant now = clock.instant();
+        Workspace w = new Workspace();
+        w.organizationId = ctx.orgId();
+        w.slug = request.slug();
+        w.name = request.name().strip();
+        w.createdAt = now;
+        w.updatedAt = now;
+        w.persist();
+        audit.record(ctx.orgId(), "workspace.created", "workspace", w.slug, w.name, null);
+        return WorkspaceView.from(w);
+    }
+
+    /** Reads a workspace. */
+    public WorkspaceView get(String orgSlug, String slug) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireMember();
+        return WorkspaceView.from(find(ctx, slug));
+    }
+
+    /** Renames a workspace. */
+    public WorkspaceView update(String orgSlug, String slug, UpdateWorkspace request) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireManager();
+        Workspace w = find(ctx, slug);
+        if (request.name() != null && !request.name().strip().equals(w.name)) {
+            String before = w.name;
+            w.name = request.name().strip();
+            w.updatedAt = clock.instant();
+            audit.record(ctx.orgId(), "workspace.updated", "workspace", w.slug, w.name,
+                    Map.of("name", Map.of("from", before, "to", w.name)));
+        }
+        return WorkspaceView.from(w);
+    }
+
+    /** Deletes a workspace: keys scoped to it alone are revoked, other keys and members lose it. */
+    public void delete(String orgSlug, String slug) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireManager();
+        Workspace w = find(ctx, slug);
+        w.deletedAt = clock.instant();
+        w.updatedAt = w.deletedAt;
+        audit.record(ctx.orgId(), "workspace.deleted", "workspace", w.slug, w.name, null);
+        deleted.fire(new WorkspaceDeleted(ctx.orgId(), w.id, w.slug));
+    }
+
+    private static Workspace find(OrgContext ctx, String slug) {
+        return Workspace.findLive(ctx.orgId(), slug).orElseThrow(() -> ApiException.notFound("Workspace"));
+    }
+}
