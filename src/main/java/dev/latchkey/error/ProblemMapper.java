@@ -54,6 +54,17 @@ public class ProblemMapper {
         return problem(400, "validation_failed", "Bad Request", "The request is not valid", errors).build();
     }
 
+    /** Quarkus REST has built-in mappers for these; ours must be at least as specific to win. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    public Response parse(com.fasterxml.jackson.core.JsonParseException e) {
+        return json(e);
+    }
+
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
