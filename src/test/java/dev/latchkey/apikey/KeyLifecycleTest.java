@@ -62,4 +62,224 @@ class KeyLifecycleTest {
                 .post("/api/v1/orgs/" + org + "/keys").then().statusCode(400).body("code", is("validation_failed"))
                 .body("errors.field", hasItem("kind"));
     }
+
+    private record Org(String slug, String token, String ws) {
+        String keys() {
+            return "/api/v1/orgs/" + slug + "/keys";
+        }
+    }
+
+    private static Org newOrg() {
+        String owner = Api.unique("owner");
+        String org = Api.org(owner);
+        String ot = Tokens.user(owner);
+        return new Org(org, ot, Api.workspace(org, ot));
+    }
+
+    @Test
+    void nameDefaultsToKeyIdIsUniqueAndReusableAfterDelete() {
+        Org o = newOrg();
+        String[] k = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(o.ws())));
+        as(o.token()).get(o.keys() + "/" + k[0]).then().body("name", is(k[0]));
+        String named = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "name", "build.bot_1", "role", "viewer", "scope", Api.wsScope(o.ws())))[0];
+        Api.createKey(o.slug(), o.token(),
+                Map.of("kind", "service", "name", "build.bot_1", "role", "viewer", "scope", Api.wsScope(o.ws()))).then()
+                .statusCode(409).body("code", is("conflict"));
+        as(o.token()).body(Map.of("name", "build.bot_1")).patch(o.keys() + "/" + k[0]).then().statusCode(409);
+        as(o.token()).delete(o.keys() + "/" + named).then().statusCode(204);
+        as(o.token()).get(o.keys() + "/" + named).then().statusCode(404);
+        as(o.token()).get(o.keys()).then().body("items.id", not(hasItem(named)));
+        Api.createKey(o.slug(), o.token(),
+                Map.of("kind", "service", "name", "build.bot_1", "role", "viewer", "scope", Api.wsScope(o.ws()))).then()
+                .statusCode(201);
+    }
+
+    @Test
+    void rotationIssuesANewSecretAndHonoursTheGracePeriod() {
+        Org o = newOrg();
+        String[] admin = Api.key(o.slug(), o.token(), Map.of("kind", "admin", "name", "rotating"));
+        as(admin[1]).get("/api/v1/me").then().statusCode(200).body("keyId", is(admin[0]));
+
+        Response rotated = as(o.token()).body(Map.of("gracePeriodSeconds", 600))
+                .post(o.keys() + "/" + admin[0] + "/rotate");
+        rotated.then().statusCode(200).body("id", is(admin[0])).body("name", is("rotating"));
+        String fresh = rotated.path("key");
+        assertNotEquals(admin[1], fresh);
+        assertTrue(fresh.startsWith("lka_" + admin[0]));
+        assertEquals("lka_" + admin[0] + "…" + fresh.substring(fresh.length() - 4), rotated.path("masked"));
+        // during the grace period both secrets work
+        as(fresh).get("/api/v1/me").then().statusCode(200);
+        as(admin[1]).get("/api/v1/me").then().statusCode(200);
+
+        // rotating again without grace: only the newest secret works
+        String newest = as(o.token()).body(Map.of()).post(o.keys() + "/" + admin[0] + "/rotate").then().statusCode(200)
+                .extract().path("key");
+        as(newest).get("/api/v1/me").then().statusCode(200);
+        as(fresh).get("/api/v1/me").then().statusCode(401);
+        as(admin[1]).get("/api/v1/me").then().statusCode(401);
+        // and a rotate without a body is a rotate with no grace period
+        as(o.token()).post(o.keys() + "/" + admin[0] + "/rotate").then().statusCode(200);
+        as(newest).get("/api/v1/me").then().statusCode(401);
+    }
+
+    @Test
+    void disabledExpiredAndRevokedKeysStopAuthenticating() throws Exception {
+        Org o = newOrg();
+        String[] a = Api.key(o.slug(), o.token(), Map.of("kind", "admin", "name", "a"));
+        as(o.token()).body(Map.of("enabled", false)).patch(o.keys() + "/" + a[0]).then().statusCode(200)
+                .body("state", is("disabled")).body("enabled", is(false));
+        as(a[1]).get("/api/v1/me").then().statusCode(401);
+        as(o.token()).body(Map.of("enabled", true)).patch(o.keys() + "/" + a[0]).then().body("state", is("active"));
+        as(a[1]).get("/api/v1/me").then().statusCode(200);
+        as(o.token()).post(o.keys() + "/" + a[0] + "/revoke").then().body("state", is("revoked"));
+        as(a[1]).get("/api/v1/me").then().statusCode(401);
+
+        String expiresAt = java.time.Instant.now().plusSeconds(2).toString();
+        String[] b = Api.key(o.slug(), o.token(), Map.of("kind", "admin", "name", "b", "expiresAt", expiresAt));
+        as(b[1]).get("/api/v1/me").then().statusCode(200);
+        Thread.sleep(2500);
+        as(b[1]).get("/api/v1/me").then().statusCode(401);
+        as(o.token()).get(o.keys() + "/" + b[0]).then().body("state", is("expired"));
+    }
+
+    @Test
+    void listFiltersByKindWorkspaceAndState() {
+        Org o = newOrg();
+        String ws2 = Api.workspace(o.slug(), o.token());
+        String onWs = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(o.ws())))[0];
+        String onWs2 = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws2)))[0];
+        String all = Api.key(o.slug(), o.token(),
+                Map.of("kind", "personal", "role", "viewer", "scope", Api.allScope()))[0];
+        String both = Api.key(o.slug(), o.token(), Map.of("kind", "service", "permissions", List.of("documents:*"),
+                "scope", Api.listScope(List.of(o.ws(), ws2))))[0];
+        String admin = Api.key(o.slug(), o.token(), Map.of("kind", "admin"))[0];
+        as(o.token()).post(o.keys() + "/" + onWs2 + "/revoke").then().statusCode(200);
+        as(o.token()).body(Map.of("enabled", false)).patch(o.keys() + "/" + both).then().statusCode(200);
+
+        as(o.token()).queryParam("workspace", o.ws()).get(o.keys()).then().body("items.id",
+                containsInAnyOrder(onWs, all, both, admin));
+        as(o.token()).queryParam("kind", "service").get(o.keys()).then().body("items.id",
+                containsInAnyOrder(onWs, onWs2, both));
+        as(o.token()).queryParam("state", "revoked").get(o.keys()).then().body("items.id", contains(onWs2));
+        as(o.token()).queryParam("state", "disabled").get(o.keys()).then().body("items.id", contains(both));
+        as(o.token()).queryParam("state", "active").queryParam("kind", "service").get(o.keys()).then().body("items.id",
+                contains(onWs));
+        as(o.token()).queryParam("workspace", "no-such-ws").get(o.keys()).then().statusCode(200).body("items", empty());
+        as(o.token()).get(o.keys() + "/" + both).then().body("scope.type", is("organization"))
+                .body("scope.allWorkspaces", is(false)).body("scope.workspaces", containsInAnyOrder(o.ws(), ws2))
+                .body("permissions", contains("documents:*")).body("role", nullValue());
+        as(o.token()).get(o.keys() + "/" + admin).then().body("kind", is("admin")).body("role", is("admin"))
+                .body("scope.allWorkspaces", is(true)).body("masked", startsWith("lka_" + admin));
+    }
+
+    @Test
+    void membersSeeAndManageOnlyTheirOwnPersonalKeys() {
+        Org o = newOrg();
+        String alice = Api.unique("alice");
+        String bob = Api.unique("bob");
+        Api.member(o.slug(), o.token(), alice, Map.of("role", "editor"));
+        Api.member(o.slug(), o.token(), bob, Map.of("role", "editor"));
+        String aliceKey = Api.key(o.slug(), Tokens.user(alice),
+                Map.of("kind", "personal", "role", "viewer", "scope", Api.wsScope(o.ws())))[0];
+        String bobKey = Api.key(o.slug(), Tokens.user(bob),
+                Map.of("kind", "personal", "role", "viewer", "scope", Api.wsScope(o.ws())))[0];
+        Api.key(o.slug(), o.token(), Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(o.ws())));
+        as(Tokens.user(alice)).get(o.keys()).then().statusCode(200).body("items.id", contains(aliceKey));
+        as(Tokens.user(alice)).get(o.keys() + "/" + bobKey).then().statusCode(404);
+        as(Tokens.user(alice)).post(o.keys() + "/" + bobKey + "/revoke").then().statusCode(404);
+        as(Tokens.user(alice)).post(o.keys() + "/" + aliceKey + "/revoke").then().statusCode(200);
+        // owners see every key and may revoke a member's personal key
+        as(o.token()).get(o.keys()).then().body("items.size()", is(3));
+        as(o.token()).post(o.keys() + "/" + bobKey + "/revoke").then().statusCode(200).body("state", is("revoked"));
+    }
+
+    @Test
+    void deletingAWorkspaceRevokesKeysScopedToItAloneAndNarrowsOthers() {
+        Org o = newOrg();
+        String ws2 = Api.workspace(o.slug(), o.token());
+        String only = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws2)))[0];
+        String listOnly = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.listScope(List.of(ws2))))[0];
+        String both = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.listScope(List.of(o.ws(), ws2))))[0];
+        String all = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.allScope()))[0];
+        String m = Api.unique("m");
+        Api.member(o.slug(), o.token(), m, Map.of("workspaceRoles", Map.of(ws2, "editor", o.ws(), "viewer")));
+
+        as(o.token()).delete("/api/v1/orgs/" + o.slug() + "/workspaces/" + ws2).then().statusCode(204);
+        as(o.token()).get("/api/v1/orgs/" + o.slug() + "/workspaces/" + ws2).then().statusCode(404);
+        as(o.token()).get(o.keys() + "/" + only).then().body("state", is("revoked")).body("scope.workspace", is(ws2));
+        as(o.token()).get(o.keys() + "/" + listOnly).then().body("state", is("revoked"));
+        as(o.token()).get(o.keys() + "/" + both).then().body("state", is("active")).body("scope.workspaces",
+                contains(o.ws()));
+        as(o.token()).get(o.keys() + "/" + all).then().body("state", is("active")).body("scope.allWorkspaces",
+                is(true));
+        as(o.token()).get("/api/v1/orgs/" + o.slug() + "/members/" + m).then().body("workspaceRoles",
+                is(Map.of(o.ws(), "viewer")));
+        as(o.token()).queryParam("target", only).queryParam("action", "key.revoked")
+                .get("/api/v1/orgs/" + o.slug() + "/audit").then()
+                .body("items[0].details.reason", is("workspace deleted"));
+        // the slug can be used again for a new workspace, which the old keys do not reach
+        as(o.token()).body(Map.of("slug", ws2, "name", "again")).post("/api/v1/orgs/" + o.slug() + "/workspaces").then()
+                .statusCode(201);
+        as(o.token()).get(o.keys() + "/" + both).then().body("scope.workspaces", contains(o.ws()));
+    }
+
+    @Test
+    void builtInRolesAreImmutableAndRolesInUseStay() {
+        Org o = newOrg();
+        String roles = "/api/v1/orgs/" + o.slug() + "/roles";
+        as(o.token()).get(roles + "/admin").then().statusCode(200).body("permissions", contains("*")).body("builtIn",
+                is(true));
+        as(o.token()).get(roles + "/search").then().body("permissions", contains("search"));
+        as(o.token()).body(Map.of("permissions", List.of("read"))).put(roles + "/viewer").then().statusCode(409);
+        as(o.token()).delete(roles + "/editor").then().statusCode(409);
+        as(o.token()).body(Map.of("name", "viewer", "permissions", List.of("read"))).post(roles).then().statusCode(409);
+
+        as(o.token()).body(Map.of("name", "docs-reader", "permissions", List.of("documents:read", "documents:read")))
+                .post(roles).then().statusCode(201).header("Location", endsWith("/roles/docs-reader"))
+                .body("permissions", contains("documents:read")).body("builtIn", is(false));
+        as(o.token()).body(Map.of("name", "docs-reader", "permissions", List.of("x"))).post(roles).then()
+                .statusCode(409);
+        String key = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "docs-reader", "scope", Api.wsScope(o.ws())))[0];
+        as(o.token()).delete(roles + "/docs-reader").then().statusCode(409).body("detail", containsString("1 key"));
+        // a role change is what the key holds now
+        as(o.token()).body(Map.of("permissions", List.of("documents:*"))).put(roles + "/docs-reader").then()
+                .statusCode(200);
+        as(o.token()).get(o.keys() + "/" + key).then().body("role", is("docs-reader")).body("permissions",
+                contains("documents:*"));
+        as(o.token()).body(Map.of("name", "renamed", "permissions", List.of("x"))).put(roles + "/docs-reader").then()
+                .statusCode(400);
+        as(o.token()).post(o.keys() + "/" + key + "/revoke");
+        String m = Api.unique("m");
+        Api.member(o.slug(), o.token(), m, Map.of("workspaceRoles", Map.of(o.ws(), "docs-reader")));
+        as(o.token()).delete(roles + "/docs-reader").then().statusCode(409).body("detail", containsString("1 member"));
+        as(o.token()).delete("/api/v1/orgs/" + o.slug() + "/members/" + m).then().statusCode(204);
+        as(o.token()).delete(roles + "/docs-reader").then().statusCode(204);
+        as(o.token()).get(roles + "/docs-reader").then().statusCode(404);
+    }
+
+    @Test
+    void meDescribesAUser() {
+        String owner = Api.unique("owner");
+        String org = Api.org(owner);
+        String ot = Tokens.user(owner);
+        String ws = Api.workspace(org, ot);
+        String m = Api.unique("m");
+        Api.member(org, ot, m, Map.of("role", "viewer", "workspaceRoles", Map.of(ws, "editor")));
+        as(Tokens.user(m)).get("/api/v1/me").then().statusCode(200).body("type", is("user")).body("subject", is(m))
+                .body("platformAdmin", is(false)).body("memberships.size()", is(1))
+                .body("memberships[0].organization", is(org)).body("memberships[0].orgRole", is("member"))
+                .body("memberships[0].role", is("viewer")).body("memberships[0].workspaceRoles." + ws, is("editor"))
+                .body("memberships[0].orgWidePermissions", contains("read"))
+                .body("memberships[0].permissions." + ws, containsInAnyOrder("read", "write"));
+        as(Tokens.platformAdmin("root")).get("/api/v1/me").then().body("platformAdmin", is(true));
+    }
 }
