@@ -111,7 +111,8 @@ public class ApiKey extends PanacheEntityBase {
     @Column(name = "enabled", nullable = false)
     public boolean enabled;
 
-    @Column(name = "last_used_at")
+    /** Written only by the usage flusher (plain SQL), so that management updates never roll it back. */
+    @Column(name = "last_used_at", insertable = false, updatable = false)
     public Instant lastUsedAt;
 
     @JdbcTypeCode(SqlTypes.JSON)

@@ -53,4 +53,12 @@ public final class KeyDtos {
     /** A key together with its full value: the answer to create and rotate, and the only time it is shown. */
     public record KeyWithSecret(@JsonUnwrapped KeyView view, String key) {
     }
+
+    /** Verify outcomes of one hour: counts by code and their total. */
+    public record UsageHour(Instant hour, Map<String, Long> counts, long total) {
+    }
+
+    /** The hourly usage series of a key (hours without any verification are left out). */
+    public record UsageView(String keyId, Instant from, Instant to, List<UsageHour> items) {
+    }
 }

@@ -68,6 +68,13 @@ public class KeyResource {
         return Response.noContent().build();
     }
 
+    @GET
+    @Path("/{keyId}/usage")
+    public KeyDtos.UsageView usage(@PathParam("org") String org, @PathParam("keyId") String keyId,
+            @QueryParam("from") String from, @QueryParam("to") String to) {
+        return keys.usage(org, keyId, from, to);
+    }
+
     @POST
     @Path("/{keyId}/revoke")
     public KeyView revoke(@PathParam("org") String org, @PathParam("keyId") String keyId) {

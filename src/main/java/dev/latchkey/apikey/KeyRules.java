@@ -205,7 +205,8 @@ class KeyRules {
         if (expiresAt != null && !expiresAt.isAfter(now)) {
             errors.add(new FieldError("expiresAt", "must be in the future"));
         }
-        return expiresAt;
+        // stored with PostgreSQL's microsecond precision: answer with what is stored
+        return expiresAt == null ? null : expiresAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     int gracePeriod(Integer seconds, List<FieldError> errors) {

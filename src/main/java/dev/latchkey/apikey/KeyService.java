@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 
@@ -66,9 +67,10 @@ public class KeyService {
     private final AuditLog audit;
     private final Clock clock;
     private final ObjectMapper json;
+    private final Event<KeyChanged> changed;
 
     public KeyService(OrgAccess access, RoleCatalog roles, Authority authority, KeyRules rules, KeyGenerator generator,
-            KeyHasher hasher, AuditLog audit, Clock clock, ObjectMapper json) {
+            KeyHasher hasher, AuditLog audit, Clock clock, ObjectMapper json, Event<KeyChanged> changed) {
         this.access = access;
         this.roles = roles;
         this.authority = authority;
@@ -78,6 +80,7 @@ public class KeyService {
         this.audit = audit;
         this.clock = clock;
         this.json = json;
+        this.changed = changed;
     }
 
     /** A validated key to be issued. */
@@ -142,6 +145,43 @@ public class KeyService {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
         return view(ctx.orgId(), findVisible(ctx, keyId));
+    }
+
+    /** Hourly verify outcomes of a key between two instants (at most 31 days), oldest first. */
+    public KeyDtos.UsageView usage(String orgSlug, String keyId, String from, String to) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireKeyAccess();
+        ApiKey k = findVisible(ctx, keyId);
+        Instant end = to == null ? clock.instant() : parseInstant("to", to);
+        Instant start = from == null ? end.minus(java.time.Duration.ofHours(24)) : parseInstant("from", from);
+        if (!start.isBefore(end) || java.time.Duration.between(start, end).toDays() > 31) {
+            throw ApiException.invalid("from", "from must be before to, at most 31 days apart");
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = ApiKey.getEntityManager().createNativeQuery(
+                "select hour, outcome, count from key_usage_hourly where api_key_id = ?1 and hour >= ?2 and hour < ?3"
+                        + " order by hour, outcome")
+                .setParameter(1, k.id).setParameter(2, start.truncatedTo(java.time.temporal.ChronoUnit.HOURS))
+                .setParameter(3, end).getResultList();
+        Map<Instant, Map<String, Long>> byHour = new java.util.TreeMap<>();
+        for (Object[] r : rows) {
+            Instant hour = r[0] instanceof java.sql.Timestamp t ? t.toInstant()
+                    : r[0] instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) r[0];
+            byHour.computeIfAbsent(hour, h -> new java.util.TreeMap<>()).put((String) r[1],
+                    ((Number) r[2]).longValue());
+        }
+        List<KeyDtos.UsageHour> items = new ArrayList<>();
+        byHour.forEach((hour, counts) -> items
+                .add(new KeyDtos.UsageHour(hour, counts, counts.values().stream().mapToLong(Long::longValue).sum())));
+        return new KeyDtos.UsageView(k.keyId, start, end, items);
+    }
+
+    private static Instant parseInstant(String field, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+        }
     }
 
     // ----------------------------------------------------------------------------------- writes
@@ -218,6 +258,7 @@ public class KeyService {
         KeyView view = view(ctx.orgId(), k);
         audit.record(ctx.orgId(), "key.created", "key", k.keyId, k.name, Map.of("kind", k.kind, "permissions",
                 view.permissions(), "scope", json.convertValue(view.scope(), Map.class)));
+        changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         return new KeyWithSecret(view, full);
     }
 
@@ -349,6 +390,7 @@ public class KeyService {
         diff(before, after, changes);
         if (!changes.isEmpty()) {
             audit.record(ctx.orgId(), "key.updated", "key", k.keyId, k.name, changes);
+            changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         }
         return after;
     }
@@ -362,6 +404,7 @@ public class KeyService {
             k.revokedAt = clock.instant();
             k.updatedAt = k.revokedAt;
             audit.record(ctx.orgId(), "key.revoked", "key", k.keyId, k.name, null);
+            changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         }
         return view(ctx.orgId(), k);
     }
@@ -390,6 +433,7 @@ public class KeyService {
         k.updatedAt = now;
         k.persistAndFlush();
         audit.record(ctx.orgId(), "key.rotated", "key", k.keyId, k.name, Map.of("gracePeriodSeconds", grace));
+        changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         return new KeyWithSecret(view(ctx.orgId(), k), full);
     }
 
@@ -405,6 +449,7 @@ public class KeyService {
         k.deletedAt = now;
         k.updatedAt = now;
         audit.record(ctx.orgId(), "key.deleted", "key", k.keyId, k.name, null);
+        changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
     }
 
     /**

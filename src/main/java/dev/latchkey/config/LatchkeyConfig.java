@@ -1,5 +1,7 @@
 package dev.latchkey.config;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -17,6 +19,57 @@ public interface LatchkeyConfig {
 
     /** HTTP input limits. */
     Http http();
+
+    /** The verify hot path: key cache, invalidation, outage behaviour. */
+    Verify verify();
+
+    /** Usage recording. */
+    Usage usage();
+
+    /** Key cache and verification settings. */
+    interface Verify {
+        /** Keep known keys in memory (false: one database read per request, for comparison only). */
+        @WithDefault("true")
+        boolean cacheEnabled();
+
+        /** Most keys held in the cache; the least recently used leave first. Warm-up loads up to this many. */
+        @WithDefault("1000000")
+        long cacheMaxSize();
+
+        /** How long an unknown key id is remembered as unknown, so floods of random keys stay off the database. */
+        @WithDefault("60S")
+        Duration negativeTtl();
+
+        /** Most unknown key ids remembered. */
+        @WithDefault("1000000")
+        long negativeMaxSize();
+
+        /** How long cached keys keep verifying after the database was last in sync (outage); then 503. */
+        @WithDefault("5M")
+        Duration maxStaleness();
+
+        /** How often the invalidation outbox is read even without a notification (safety net). */
+        @WithDefault("5S")
+        Duration reconcileInterval();
+
+        /** Wait between reconnection attempts of the LISTEN connection. */
+        @WithDefault("1S")
+        Duration reconnectDelay();
+
+        /** Proxies (CIDRs) whose X-Forwarded-For is believed when finding the caller's IP. */
+        Optional<List<String>> trustedProxies();
+    }
+
+    /** Usage aggregation. */
+    interface Usage {
+        /** How often usage counts and last-used times are flushed to the database. */
+        @WithDefault("10S")
+        Duration flushInterval();
+
+        /** Invalidation outbox rows older than this are deleted. */
+        @WithDefault("P1D")
+        Duration outboxRetention();
+    }
 
     /** Key hashing settings. */
     interface Keys {

@@ -28,12 +28,15 @@ public class WorkspaceService {
     private final AuditLog audit;
     private final Clock clock;
     private final Event<WorkspaceDeleted> deleted;
+    private final Event<WorkspaceCreated> created;
 
-    public WorkspaceService(OrgAccess access, AuditLog audit, Clock clock, Event<WorkspaceDeleted> deleted) {
+    public WorkspaceService(OrgAccess access, AuditLog audit, Clock clock, Event<WorkspaceDeleted> deleted,
+            Event<WorkspaceCreated> created) {
         this.access = access;
         this.audit = audit;
         this.clock = clock;
         this.deleted = deleted;
+        this.created = created;
     }
 
     /** One page of the organization's workspaces, oldest first. */
@@ -63,6 +66,7 @@ public class WorkspaceService {
         w.updatedAt = now;
         w.persist();
         audit.record(ctx.orgId(), "workspace.created", "workspace", w.slug, w.name, null);
+        created.fire(new WorkspaceCreated(ctx.orgId(), w.id, w.slug));
         return WorkspaceView.from(w);
     }
 

@@ -1,0 +1,129 @@
+package dev.latchkey.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.latchkey.security.Permissions;
+import dev.latchkey.verify.ClientIp;
+import dev.latchkey.verify.Decision;
+import dev.latchkey.verify.KeySnapshot;
+import dev.latchkey.verify.Problems;
+import dev.latchkey.verify.VerifyCode;
+import dev.latchkey.verify.VerifyJson;
+import dev.latchkey.verify.VerifyMetrics;
+import dev.latchkey.verify.VerifyRequest;
+import dev.latchkey.verify.VerifyRoutes;
+import dev.latchkey.verify.VerifyService;
+
+/**
+ * Gateway mode, {@code ANY /authorize} and {@code ANY /authorize/**}: Envoy ext_authz (HTTP) appends the original path;
+ * nginx {@code auth_request} and Traefik {@code forwardAuth} call a fixed URL. The answer is carried by the status and
+ * headers: 200 with {@code X-Latchkey-*} for upstream, 401 with {@code WWW-Authenticate}, 403, 429 with
+ * {@code Retry-After} (403 in nginx mode, which treats anything but 2xx/401/403 as an error), and
+ * {@code X-Latchkey-Code} on every denial.
+ */
+@ApplicationScoped
+public class AuthorizeRoutes {
+
+    private final VerifyService verify;
+    private final VerifyJson json;
+    private final ClientIp clientIp;
+
+    public AuthorizeRoutes(VerifyService verify, VerifyJson json, ClientIp clientIp) {
+        this.verify = verify;
+        this.json = json;
+        this.clientIp = clientIp;
+    }
+
+    void routes(@Observes Router router) {
+        router.route("/authorize").handler(this::handle);
+        router.route("/authorize/*").handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        boolean nginx = "nginx".equalsIgnoreCase(req.getHeader("X-Latchkey-Mode"))
+                || "nginx".equalsIgnoreCase(req.getParam("mode"));
+        String key = VerifyRoutes.keyFromHeaders(req);
+        if (key == null || key.isEmpty()) {
+            deny(ctx, Decision.missing(), nginx);
+            return;
+        }
+        String workspace = first(req.getHeader("X-Latchkey-Workspace"), req.getParam("workspace"));
+        String permission = first(req.getHeader("X-Latchkey-Permission"), req.getParam("permission"));
+        List<String> permissions = null;
+        if (permission != null) {
+            permissions = new ArrayList<>();
+            for (String p : permission.split(",")) {
+                String t = p.trim();
+                if (!Permissions.isValid(t)) {
+                    Problems.send(ctx, 400, "validation_failed", "Bad Request",
+                            "Not a permission: X-Latchkey-Permission");
+                    return;
+                }
+                permissions.add(t);
+            }
+        }
+        byte[] ip = clientIp.resolve(req.remoteAddress().hostAddress(), req.getHeader("X-Forwarded-For"));
+        verify.verify(new VerifyRequest(key, workspace, permissions, ip), VerifyMetrics.Endpoint.AUTHORIZE)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(500, ar.cause());
+                    } else if (ar.result().valid()) {
+                        allow(ctx, ar.result());
+                    } else {
+                        deny(ctx, ar.result(), nginx);
+                    }
+                });
+    }
+
+    private void allow(RoutingContext ctx, Decision d) {
+        KeySnapshot k = d.key();
+        HttpServerResponse res = ctx.response().setStatusCode(200).putHeader("X-Latchkey-Key-Id", k.keyId())
+                .putHeader("X-Latchkey-Organization", k.orgSlug()).putHeader("X-Latchkey-Actor", headerSafe(k.actor()))
+                .putHeader("X-Latchkey-Permissions", String.join(",", d.permissions()))
+                .putHeader("Cache-Control", "no-store");
+        rateHeaders(res, d);
+        res.putHeader("Content-Type", "application/json").end(json.write(d));
+    }
+
+    private void deny(RoutingContext ctx, Decision d, boolean nginx) {
+        VerifyCode code = d.code();
+        HttpServerResponse res = ctx.response().setStatusCode(code.gatewayStatus(nginx))
+                .putHeader("X-Latchkey-Code", code.name()).putHeader("Cache-Control", "no-store");
+        if (code.gatewayStatus(false) == 401) {
+            res.putHeader("WWW-Authenticate", "Bearer");
+        }
+        if (code == VerifyCode.RATE_LIMITED) {
+            res.putHeader("Retry-After", String.valueOf(d.rate().retryAfterSeconds()));
+        }
+        rateHeaders(res, d);
+        res.putHeader("Content-Type", "application/json").end(json.write(new Decision(code, null, null, null)));
+    }
+
+    private static void rateHeaders(HttpServerResponse res, Decision d) {
+        if (d.rate() != null) {
+            res.putHeader("X-RateLimit-Limit", String.valueOf(d.rate().limit()))
+                    .putHeader("X-RateLimit-Remaining", String.valueOf(d.rate().remaining()))
+                    .putHeader("X-RateLimit-Reset", String.valueOf(d.rate().resetAtEpochSecond()));
+        }
+    }
+
+    private static String first(String header, String query) {
+        String v = header != null && !header.isBlank() ? header : query;
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    /** Header values must not carry control characters (a subject could). */
+    private static String headerSafe(String value) {
+        return value == null ? "" : value.replaceAll("[\\p{Cntrl}]", "");
+    }
+}

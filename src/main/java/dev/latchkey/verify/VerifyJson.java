@@ -1,0 +1,82 @@
+package dev.latchkey.verify;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Collection;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.buffer.Buffer;
+
+/** Writes verify answers with Jackson's streaming generator: small, allocation-light, exact field order. */
+@ApplicationScoped
+public class VerifyJson {
+
+    private final JsonFactory factory;
+
+    public VerifyJson(ObjectMapper mapper) {
+        this.factory = mapper.getFactory();
+    }
+
+    /** The body of a /verify answer (and of /authorize denials). */
+    public Buffer write(Decision d) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = factory.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeBooleanField("valid", d.valid());
+            g.writeStringField("code", d.code().name());
+            KeySnapshot k = d.key();
+            if (k != null) {
+                g.writeStringField("keyId", k.keyId());
+                g.writeStringField("name", k.name());
+                g.writeStringField("kind", k.kind().wire());
+                g.writeStringField("organization", k.orgSlug());
+                strings(g, "workspaces", k.coveredWorkspaces());
+                g.writeStringField("actor", k.actor());
+                strings(g, "permissions", d.permissions() != null ? d.permissions() : k.permissions());
+                instant(g, "expiresAt", k.expiresAt());
+                if (d.rate() != null) {
+                    g.writeObjectFieldStart("rateLimit");
+                    g.writeNumberField("limit", d.rate().limit());
+                    g.writeNumberField("remaining", d.rate().remaining());
+                    instant(g, "resetAt", Instant.ofEpochSecond(d.rate().resetAtEpochSecond()));
+                    g.writeEndObject();
+                } else {
+                    g.writeNullField("rateLimit");
+                }
+                g.writeFieldName("meta");
+                if (k.metaJson() == null) {
+                    g.writeNull();
+                } else {
+                    g.writeRawValue(k.metaJson());
+                }
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Buffer.buffer(out.toByteArray());
+    }
+
+    private static void strings(JsonGenerator g, String field, Collection<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    private static void instant(JsonGenerator g, String field, Instant value) throws IOException {
+        if (value == null) {
+            g.writeNullField(field);
+        } else {
+            g.writeStringField(field, value.toString());
+        }
+    }
+}

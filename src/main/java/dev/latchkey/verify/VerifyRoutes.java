@@ -1,0 +1,161 @@
+package dev.latchkey.verify;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import dev.latchkey.common.Cidr;
+import dev.latchkey.security.Permissions;
+
+/**
+ * {@code POST /verify}: a plain Vert.x route on the event loop (no JAX-RS layer on the hottest path). Any well-formed
+ * request answers 200 with {@code valid} and {@code code}; 400 for a malformed body or no key; 503 when the answer
+ * needs the database and it is down.
+ */
+@ApplicationScoped
+public class VerifyRoutes {
+
+    static final int MAX_BODY = 16 * 1024;
+
+    private final VerifyService verify;
+    private final VerifyJson json;
+    private final ClientIp clientIp;
+    private final ObjectMapper mapper;
+
+    public VerifyRoutes(VerifyService verify, VerifyJson json, ClientIp clientIp, ObjectMapper mapper) {
+        this.verify = verify;
+        this.json = json;
+        this.clientIp = clientIp;
+        this.mapper = mapper;
+    }
+
+    void routes(@Observes Router router) {
+        router.post("/verify").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::handle)
+                .failureHandler(ctx -> {
+                    if (ctx.failure() != null) {
+                        org.jboss.logging.Logger.getLogger(VerifyRoutes.class).error("verify failed", ctx.failure());
+                    }
+                    int status = ctx.statusCode() == 413 ? 413 : 400;
+                    Problems.send(ctx, status, status == 413 ? "payload_too_large" : "malformed_json",
+                            status == 413 ? "Content Too Large" : "Bad Request",
+                            status == 413 ? "The body is larger than " + MAX_BODY + " bytes" : "Unreadable body");
+                });
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        Buffer body = ctx.body().buffer();
+        JsonNode node;
+        try {
+            node = body == null || body.length() == 0 ? mapper.createObjectNode() : mapper.readTree(body.getBytes());
+        } catch (Exception e) {
+            Problems.send(ctx, 400, "malformed_json", "Bad Request", "The body is not valid JSON");
+            return;
+        }
+        if (node == null || !node.isObject()) {
+            Problems.send(ctx, 400, "malformed_json", "Bad Request", "The body must be a JSON object");
+            return;
+        }
+        String key = null;
+        String workspace = null;
+        List<String> permissions = null;
+        byte[] ip = null;
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String field = it.next();
+            JsonNode v = node.get(field);
+            switch (field) {
+            case "key" -> {
+                if (!v.isTextual()) {
+                    invalid(ctx, "key", "must be a string");
+                    return;
+                }
+                key = v.textValue();
+            }
+            case "workspace" -> {
+                if (!v.isTextual() && !v.isNull()) {
+                    invalid(ctx, "workspace", "must be a string");
+                    return;
+                }
+                workspace = v.isNull() ? null : v.textValue();
+            }
+            case "permissions" -> {
+                if (!v.isArray() || v.size() > Permissions.MAX_COUNT) {
+                    invalid(ctx, "permissions", "must be an array of at most " + Permissions.MAX_COUNT + " strings");
+                    return;
+                }
+                permissions = new ArrayList<>(v.size());
+                for (JsonNode p : v) {
+                    if (!p.isTextual() || !Permissions.isValid(p.textValue())) {
+                        invalid(ctx, "permissions", "each must be a permission such as documents:read");
+                        return;
+                    }
+                    permissions.add(p.textValue());
+                }
+            }
+            case "ip" -> {
+                ip = v.isTextual() ? Cidr.literal(v.textValue()) : null;
+                if (ip == null) {
+                    invalid(ctx, "ip", "must be an IPv4 or IPv6 address");
+                    return;
+                }
+            }
+            default -> {
+                invalid(ctx, field, "unknown field");
+                return;
+            }
+            }
+        }
+        if (key == null) {
+            key = keyFromHeaders(req);
+        }
+        if (key == null || key.isEmpty()) {
+            Problems.send(ctx, 400, "missing_key", "Bad Request",
+                    "Send the key in the body, in Authorization: Bearer, or in X-API-Key");
+            return;
+        }
+        if (ip == null) {
+            ip = clientIp.resolve(req.remoteAddress().hostAddress(), req.getHeader("X-Forwarded-For"));
+        }
+        verify.verify(new VerifyRequest(key, workspace, permissions, ip), VerifyMetrics.Endpoint.VERIFY)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(500, ar.cause());
+                        return;
+                    }
+                    Decision d = ar.result();
+                    ctx.response().setStatusCode(d.code() == VerifyCode.UNAVAILABLE ? 503 : 200)
+                            .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                            .end(json.write(d));
+                });
+    }
+
+    /** The key from {@code Authorization: Bearer} or {@code X-API-Key}. */
+    public static String keyFromHeaders(HttpServerRequest req) {
+        String auth = req.getHeader("Authorization");
+        if (auth != null && auth.length() > 7 && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.substring(7).trim();
+        }
+        String apiKey = req.getHeader("X-API-Key");
+        return apiKey == null ? null : apiKey.trim();
+    }
+
+    private static void invalid(RoutingContext ctx, String field, String message) {
+        io.vertx.core.json.JsonObject p = new io.vertx.core.json.JsonObject().put("type", "about:blank")
+                .put("title", "Bad Request").put("status", 400).put("detail", "The request is not valid")
+                .put("code", "validation_failed").put("errors", new io.vertx.core.json.JsonArray()
+                        .add(new io.vertx.core.json.JsonObject().put("field", field).put("message", message)));
+        ctx.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json").end(p.encode());
+    }
+}
