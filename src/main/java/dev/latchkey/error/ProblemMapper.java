@@ -123,6 +123,10 @@ public class ProblemMapper {
             if (t instanceof ApiException api) {
                 return api(api);
             }
+            if (databaseUnavailable(t)) {
+                return problem(503, "database_unavailable", "Service Unavailable",
+                        "The database cannot be reached; retry shortly", List.of()).header("Retry-After", "5").build();
+            }
             // a concurrent request won a race to a unique name or to the same row
             if (t instanceof org.hibernate.exception.ConstraintViolationException
                     || t instanceof jakarta.persistence.OptimisticLockException
@@ -134,6 +138,19 @@ public class ProblemMapper {
         LOG.errorf(e, "Unexpected error, request %s", requestInfo.requestId());
         return problem(500, "internal_error", "Internal Server Error",
                 "Unexpected error; quote request id " + requestInfo.requestId(), List.of()).build();
+    }
+
+    /** A lost or refused database connection, or a pool that could not get one in time. */
+    private static boolean databaseUnavailable(Throwable t) {
+        if (t instanceof org.hibernate.exception.JDBCConnectionException) {
+            return true;
+        }
+        if (t instanceof java.sql.SQLException sql) {
+            String state = sql.getSQLState();
+            return (state != null && state.startsWith("08"))
+                    || (sql.getMessage() != null && sql.getMessage().contains("Acquisition timeout"));
+        }
+        return false;
     }
 
     private Response fieldProblem(String field, String message) {

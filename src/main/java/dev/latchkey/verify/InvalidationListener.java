@@ -168,12 +168,32 @@ public class InvalidationListener {
             }
             int refreshed = 0;
             if (config.cacheEnabled()) {
+                // evict first: from this instant a request for an affected key loads the committed state
+                // itself; the reload below only spares it that trip
+                Map<Long, List<String>> orgKeys = new HashMap<>();
                 for (Long org : orgs.keySet()) {
-                    refreshed += refreshOrganization(org);
+                    List<String> ids = cache.keyIdsOf(org);
+                    ids.forEach(cache::evict);
+                    orgKeys.put(org, ids);
                 }
+                Set<String> wasCached = new LinkedHashSet<>();
                 for (String keyId : keyIds) {
-                    refreshed += refreshKey(keyId);
+                    if (cache.contains(keyId)) {
+                        wasCached.add(keyId);
+                    }
+                    cache.evict(keyId);
                 }
+                for (var e : orgKeys.entrySet()) {
+                    refreshed += reloadOrganization(e.getKey(), e.getValue());
+                }
+                for (String keyId : wasCached) {
+                    loader.load(keyId).ifPresent(cache::put);
+                    refreshed++;
+                }
+            }
+            if (rows > 0) {
+                LOG.debugf("applied %d outbox rows (%d orgs, %d keys), %d entries refreshed", rows, orgs.size(),
+                        keyIds.size(), refreshed);
             }
             if (refreshed > 0) {
                 metrics.invalidated(refreshed);
@@ -188,33 +208,24 @@ public class InvalidationListener {
         cache.markInSync();
     }
 
-    private int refreshKey(String keyId) throws SQLException {
-        if (!cache.contains(keyId)) {
-            cache.evict(keyId); // forget a remembered "unknown" (the key may have just been created)
-            return 0;
-        }
-        loader.load(keyId).ifPresentOrElse(cache::put, () -> cache.evict(keyId));
-        return 1;
-    }
-
-    private int refreshOrganization(long orgId) throws SQLException {
-        List<String> cached = cache.keyIdsOf(orgId);
-        if (cached.isEmpty()) {
+    /** Reloads the keys of an organization that were cached. */
+    private int reloadOrganization(long orgId, List<String> wereCached) throws SQLException {
+        if (wereCached.isEmpty()) {
             return 0;
         }
         Map<String, KeySnapshot> fresh = new HashMap<>();
         for (KeySnapshot s : loader.loadOrganization(orgId)) {
             fresh.put(s.keyId(), s);
         }
-        for (String keyId : cached) {
+        for (String keyId : wereCached) {
             KeySnapshot s = fresh.get(keyId);
             if (s != null) {
                 cache.put(s);
             } else {
-                loader.load(keyId).ifPresentOrElse(cache::put, () -> cache.evict(keyId));
+                loader.load(keyId).ifPresent(cache::put); // deleted keys: cached as revoked
             }
         }
-        return cached.size();
+        return wereCached.size();
     }
 
     private Connection connect() throws SQLException {

@@ -39,6 +39,24 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     public void stop() {
     }
 
+    /** Drops and creates a database; returns its JDBC URL. */
+    public static String recreate(String database) {
+        try (Connection c = DriverManager.getConnection(ADMIN_URL, USER, PASSWORD); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL is needed for the tests (" + ADMIN_URL
+                    + "); src/scripts/ensure-postgres installs and starts one", e);
+        }
+        return ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + database;
+    }
+
+    /** The PostgreSQL host and port the tests use. */
+    public static String hostPort() {
+        String rest = ADMIN_URL.substring("jdbc:postgresql://".length());
+        return rest.substring(0, rest.indexOf('/'));
+    }
+
     /** A plain JDBC connection to the test database, for tests that inspect what is stored. */
     public static Connection connect() throws SQLException {
         String url = ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + DATABASE;

@@ -14,23 +14,34 @@ public final class Tokens {
 
     public static final String ISSUER = "https://issuer.latchkey.test";
 
+    /** Signing with an explicit key lets the same helper serve @QuarkusTest and black-box ITs. */
+    private static final PrivateKey KEY;
+
+    static {
+        try {
+            KEY = KeyUtils.readPrivateKey("test-jwt/privateKey.pem");
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private Tokens() {
     }
 
     /** A valid user token. */
     public static String user(String subject) {
-        return Jwt.issuer(ISSUER).subject(subject).upn(subject).expiresIn(3600).sign();
+        return Jwt.issuer(ISSUER).subject(subject).upn(subject).expiresIn(3600).sign(KEY);
     }
 
     /** A valid platform-admin token. */
     public static String platformAdmin(String subject) {
-        return Jwt.issuer(ISSUER).subject(subject).groups(Set.of("latchkey-admin")).expiresIn(3600).sign();
+        return Jwt.issuer(ISSUER).subject(subject).groups(Set.of("latchkey-admin")).expiresIn(3600).sign(KEY);
     }
 
     /** A token that expired an hour ago. */
     public static String expired(String subject) {
         return Jwt.issuer(ISSUER).subject(subject).issuedAt(Instant.now().minusSeconds(7200))
-                .expiresAt(Instant.now().minusSeconds(3600)).sign();
+                .expiresAt(Instant.now().minusSeconds(3600)).sign(KEY);
     }
 
     /** A valid token whose payload was changed afterwards (subject swapped): the signature no longer matches. */
@@ -44,7 +55,7 @@ public final class Tokens {
 
     /** A token from another issuer, signed with the right key. */
     public static String otherIssuer(String subject) {
-        return Jwt.issuer("https://evil.example").subject(subject).expiresIn(3600).sign();
+        return Jwt.issuer("https://evil.example").subject(subject).expiresIn(3600).sign(KEY);
     }
 
     /** A token with the right issuer but signed by a key the service does not trust. */

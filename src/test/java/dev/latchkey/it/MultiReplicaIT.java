@@ -1,0 +1,135 @@
+package dev.latchkey.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.restassured.RestAssured;
+
+import dev.latchkey.support.Api;
+import dev.latchkey.support.PostgresTestResource;
+import dev.latchkey.support.Tokens;
+
+/**
+ * Two replicas of the packaged service on one PostgreSQL: a change made through A is refused by B within 100 ms
+ * (LISTEN/NOTIFY), measured and printed.
+ */
+class MultiReplicaIT {
+
+    static ServiceProcess a;
+    static ServiceProcess b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String url = PostgresTestResource.recreate("latchkey_it_multi");
+        a = ServiceProcess.start("replica-a", url, Map.of());
+        b = ServiceProcess.start("replica-b", url, Map.of());
+        RestAssured.port = a.port; // management calls go to A
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        RestAssured.reset();
+    }
+
+    /** A keep-alive client: polling must be cheaper than what it measures. */
+    static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    static String codeAt(ServiceProcess s, Map<String, Object> body) {
+        try {
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.baseUrl() + "/verify"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+            var res = HTTP.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode(), res.body());
+            return JSON.readTree(res.body()).get("code").asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Polls B until it answers {@code expected}; returns the milliseconds it took. */
+    static double awaitAtB(Map<String, Object> body, String expected, long startNanos) {
+        while (true) {
+            String code = codeAt(b, body);
+            double ms = (System.nanoTime() - startNanos) / 1e6;
+            if (code.equals(expected)) {
+                return ms;
+            }
+            assertTrue(ms < 5_000, "B still answers " + code + " after " + ms + " ms");
+        }
+    }
+
+    @Test
+    void aRevokeOnOneReplicaIsRefusedOnTheOtherWithin100ms() {
+        String owner = Api.unique("owner");
+        String org = Api.org(owner);
+        String ot = Tokens.user(owner);
+        String ws = Api.workspace(org, ot);
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String[] k = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)));
+            assertEquals("VALID", codeAt(b, Map.of("key", k[1])), "B caches the key");
+            assertEquals("VALID", codeAt(b, Map.of("key", k[1])));
+            long sent = System.nanoTime();
+            Api.as(ot).post("/api/v1/orgs/" + org + "/keys/" + k[0] + "/revoke").then().statusCode(200);
+            long committed = System.nanoTime(); // the answer comes after the commit
+            double ms = awaitAtB(Map.of("key", k[1]), "REVOKED", committed);
+            System.out.printf("revoke call %.1f ms, then propagation to B %.1f ms%n", (committed - sent) / 1e6, ms);
+            times.add(ms);
+        }
+        double max = times.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        System.out.printf("revoke propagation A->B (ms, from the committed revoke): %s, max %.1f%n", times, max);
+        assertTrue(max <= 100, "propagation took " + max + " ms");
+    }
+
+    @Test
+    void roleMembershipAndWorkspaceChangesReachTheOtherReplica() {
+        String owner = Api.unique("owner");
+        String org = Api.org(owner);
+        String ot = Tokens.user(owner);
+        String ws = Api.workspace(org, ot);
+        Api.as(ot).body(Map.of("name", "docs", "permissions", List.of("read", "write")))
+                .post("/api/v1/orgs/" + org + "/roles").then().statusCode(201);
+        String svc = Api.key(org, ot, Map.of("kind", "service", "role", "docs", "scope", Api.allScope()))[1];
+        Map<String, Object> write = Map.of("key", svc, "workspace", ws, "permissions", List.of("write"));
+        assertEquals("VALID", codeAt(b, write));
+        Api.as(ot).body(Map.of("permissions", List.of("read"))).put("/api/v1/orgs/" + org + "/roles/docs").then()
+                .statusCode(200);
+        long t0 = System.nanoTime();
+        double roleMs = awaitAtB(write, "INSUFFICIENT_PERMISSIONS", t0);
+
+        String m = Api.unique("m");
+        Api.member(org, ot, m, Map.of("role", "editor"));
+        String personal = Api.key(org, Tokens.user(m),
+                Map.of("kind", "personal", "role", "viewer", "scope", Api.allScope()))[1];
+        assertEquals("VALID", codeAt(b, Map.of("key", personal, "workspace", ws)));
+        Api.as(ot).delete("/api/v1/orgs/" + org + "/members/" + m).then().statusCode(204);
+        t0 = System.nanoTime();
+        double memberMs = awaitAtB(Map.of("key", personal, "workspace", ws), "FORBIDDEN", t0);
+
+        // a new workspace is reached by an all-workspaces key on B too
+        String ws2 = Api.unique("ws");
+        t0 = System.nanoTime();
+        Api.as(ot).body(Map.of("slug", ws2, "name", "n")).post("/api/v1/orgs/" + org + "/workspaces").then()
+                .statusCode(201);
+        double wsMs = awaitAtB(Map.of("key", svc, "workspace", ws2), "VALID", t0);
+        System.out.printf(
+                "propagation A->B after the commit: role change %.1f ms, member removal %.1f ms, new workspace %.1f ms%n",
+                roleMs, memberMs, wsMs);
+        assertTrue(roleMs <= 100 && memberMs <= 100 && wsMs <= 100);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.latchkey.it;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+
+import dev.latchkey.apikey.KeyFormat;
+import dev.latchkey.apikey.KeyPrefix;
+import dev.latchkey.support.Api;
+import dev.latchkey.support.PostgresTestResource;
+import dev.latchkey.support.Tokens;
+
+/**
+ * A database outage, made by cutting a TCP relay between the service and PostgreSQL: known keys keep verifying from
+ * memory until the staleness limit, what the cache cannot answer is 503 (never a wrong yes or a false NOT_FOUND), the
+ * replica stays ready, and the usage counted meanwhile is written once the database is back.
+ */
+class OutageIT {
+
+    static int verify(String key) {
+        return given().contentType(ContentType.JSON).body(Map.of("key", key)).post("/verify").statusCode();
+    }
+
+    static String code(String key) {
+        return given().contentType(ContentType.JSON).body(Map.of("key", key)).post("/verify").then().extract()
+                .path("code");
+    }
+
+    static boolean databaseUp() {
+        return given().get("/q/metrics").asString().contains("latchkey_database_up 1.0");
+    }
+
+    static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.currentTimeMillis() < deadline, "timed out waiting for " + what);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void knownKeysSurviveAnOutageAndNothingIsLost() throws Exception {
+        String url = PostgresTestResource.recreate("latchkey_it_outage");
+        String[] hp = PostgresTestResource.hostPort().split(":");
+        try (TcpProxy proxy = new TcpProxy(hp[0], Integer.parseInt(hp[1])); ServiceProcess s = ServiceProcess.start(
+                "outage", url.replace(PostgresTestResource.hostPort(), "127.0.0.1:" + proxy.port),
+                Map.of("latchkey.verify.max-staleness", "4S", "quarkus.datasource.jdbc.acquisition-timeout", "2S"))) {
+            RestAssured.port = s.port;
+            String owner = Api.unique("owner");
+            String org = Api.org(owner);
+            String ot = Tokens.user(owner);
+            String ws = Api.workspace(org, ot);
+            String[] known = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)));
+            String[] unseen = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)));
+            assertEquals("VALID", code(known[1]));
+            String random = KeyFormat.format(KeyPrefix.SERVICE, "Z".repeat(16), "Q".repeat(43));
+
+            proxy.cut();
+            long cutAt = System.currentTimeMillis();
+            await(() -> !databaseUp(), "the listener to notice the outage");
+            for (int i = 0; i < 5; i++) {
+                assertEquals("VALID", code(known[1]), "a known key keeps verifying from memory");
+            }
+            assertEquals(503, verify(unseen[1]), "a key the cache never saw needs the database: 503");
+            assertEquals(503, verify(random), "an unknown key is not answered NOT_FOUND while the database is away");
+            given().get("/q/health/ready").then().statusCode(200);
+            given().get("/q/health").then().statusCode(503).body("checks.find { it.name == 'database' }.status",
+                    is("DOWN"));
+            given().header("X-API-Key", unseen[1]).get("/authorize").then().statusCode(503).header("X-Latchkey-Code",
+                    "UNAVAILABLE");
+            Api.as(ot).get("/api/v1/orgs/" + org + "/keys").then().statusCode(503).body("code",
+                    is("database_unavailable"));
+
+            // past the staleness limit even known keys are refused with 503
+            Thread.sleep(Math.max(0, cutAt + 4_500 - System.currentTimeMillis()));
+            assertEquals(503, verify(known[1]));
+
+            proxy.restore();
+            await(OutageIT::databaseUp, "the listener to reconnect");
+            assertEquals("VALID", code(known[1]));
+            assertEquals("VALID", code(unseen[1]));
+            // 1 VALID before the cut, 5 during it, 1 after recovery: all counted, none lost
+            await(() -> Api.as(ot).get("/api/v1/orgs/" + org + "/keys/" + known[0] + "/usage").then().extract()
+                    .path("items[0].counts.VALID") instanceof Integer n && n == 7, "usage to be flushed");
+            // the 503 past the staleness limit did not use the key, so it is not counted as the key's usage
+            Api.as(ot).get("/api/v1/orgs/" + org + "/keys/" + known[0] + "/usage").then()
+                    .body("items[0].counts.keySet()", contains("VALID"));
+            Api.as(ot).get("/api/v1/orgs/" + org + "/keys/" + known[0]).then().body("lastUsedAt", notNullValue());
+        } finally {
+            RestAssured.reset();
+        }
+    }
+}
