@@ -97,4 +97,37 @@ class OutageIT {
             RestAssured.reset();
         }
     }
+
+    @Test
+    void aCleanShutdownWritesWhatWasCounted() throws Exception {
+        String url = PostgresTestResource.recreate("latchkey_it_shutdown");
+        String[] key;
+        String org;
+        String ot;
+        // flushes only at shutdown: nothing is written while it runs
+        try (ServiceProcess s = ServiceProcess.start("shutdown", url, Map.of("latchkey.usage.flush-interval", "1H"))) {
+            RestAssured.port = s.port;
+            String owner = Api.unique("owner");
+            org = Api.org(owner);
+            ot = Tokens.user(owner);
+            String ws = Api.workspace(org, ot);
+            key = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)));
+            for (int i = 0; i < 4; i++) {
+                assertEquals("VALID", code(key[1]));
+            }
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+                java.sql.PreparedStatement st = c.prepareStatement("select sum(u.count), max(k.last_used_at) "
+                        + "from key_usage_hourly u join api_keys k on k.id = u.api_key_id where k.key_id = ? "
+                        + "and u.outcome = 'VALID'")) {
+            st.setString(1, key[0]);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(4, rs.getLong(1), "every VALID answer was written at shutdown");
+                assertNotNull(rs.getTimestamp(2), "last used time written at shutdown");
+            }
+        } finally {
+            RestAssured.reset();
+        }
+    }
 }
