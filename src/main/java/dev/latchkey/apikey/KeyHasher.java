@@ -13,31 +13,40 @@ import dev.latchkey.config.LatchkeyConfig;
 
 /**
  * The one-way hash stored for a secret: HMAC-SHA-256 with the configured pepper, or SHA-256 when no pepper is
- * configured. Comparison is constant-time.
+ * configured. Comparison is constant-time. Each thread keeps its own digest (the verify hot path hashes on every
+ * request; looking up a provider each time costs more than the hash).
  */
 @ApplicationScoped
 public class KeyHasher {
 
-    private final SecretKeySpec pepper;
+    private final ThreadLocal<MessageDigest> sha256;
+    private final ThreadLocal<Mac> hmac;
 
     public KeyHasher(LatchkeyConfig config) {
-        this.pepper = config.keys().pepper().filter(p -> !p.isBlank())
+        SecretKeySpec pepper = config.keys().pepper().filter(p -> !p.isBlank())
                 .map(p -> new SecretKeySpec(p.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).orElse(null);
+        this.sha256 = pepper != null ? null : ThreadLocal.withInitial(() -> {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("SHA-256 is not available", e);
+            }
+        });
+        this.hmac = pepper == null ? null : ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(pepper);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is not available", e);
+            }
+        });
     }
 
     /** The stored hash of a secret. */
     public byte[] hash(String secret) {
         byte[] input = secret.getBytes(StandardCharsets.US_ASCII);
-        try {
-            if (pepper == null) {
-                return MessageDigest.getInstance("SHA-256").digest(input);
-            }
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(pepper);
-            return mac.doFinal(input);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return hmac != null ? hmac.get().doFinal(input) : sha256.get().digest(input);
     }
 
     /** Whether {@code secret} hashes to {@code stored}, in time independent of where they differ. */

@@ -62,8 +62,8 @@ public interface LatchkeyConfig {
 
     /** Usage aggregation. */
     interface Usage {
-        /** How often usage counts and last-used times are flushed to the database. */
-        @WithDefault("10S")
+        /** How often usage counts and last-used times are flushed to the database (lastUsedAt lags at most this). */
+        @WithDefault("30S")
         Duration flushInterval();
 
         /** Invalidation outbox rows older than this are deleted. */

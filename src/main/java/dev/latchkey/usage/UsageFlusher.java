@@ -21,7 +21,7 @@ import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.verify.VerifyMetrics;
 
 /**
- * Writes what {@link UsageRecorder} counted, in one batch per flush: hourly counts are added to
+ * Writes what {@link UsageRecorder} counted, in two statements per flush whatever its size: hourly counts are added to
  * {@code key_usage_hourly}, last-used times only move forward. A failed flush puts its batch back; a clean shutdown
  * flushes once more. Also prunes the invalidation outbox.
  */
@@ -64,29 +64,46 @@ public class UsageFlusher {
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            // one statement per table, whatever the batch size: arrays unnested by PostgreSQL
             try (PreparedStatement counts = c.prepareStatement(
                     """
-                            insert into key_usage_hourly (api_key_id, hour, outcome, count) values (?, ?, ?, ?)
+                            insert into key_usage_hourly (api_key_id, hour, outcome, count)
+                            select * from unnest(?::bigint[], ?::timestamptz[], ?::varchar[], ?::bigint[])
                             on conflict (api_key_id, hour, outcome) do update set count = key_usage_hourly.count + excluded.count
                             """);
-                    PreparedStatement used = c.prepareStatement(
-                            "update api_keys set last_used_at = greatest(coalesce(last_used_at, ?), ?) where id = ?")) {
-                for (UsageRecorder.Count n : batch.counts()) {
-                    counts.setLong(1, n.keyPk());
-                    counts.setTimestamp(2, Timestamp.from(Instant.ofEpochSecond(n.hourEpochSecond())));
-                    counts.setString(3, n.code().name());
-                    counts.setLong(4, n.count());
-                    counts.addBatch();
+                    PreparedStatement used = c.prepareStatement("""
+                            update api_keys k set last_used_at = greatest(k.last_used_at, u.at)
+                              from unnest(?::bigint[], ?::timestamptz[]) as u(id, at)
+                             where k.id = u.id and (k.last_used_at is null or k.last_used_at < u.at)
+                            """)) {
+                int n = batch.counts().size();
+                Long[] ids = new Long[n];
+                Timestamp[] hours = new Timestamp[n];
+                String[] outcomes = new String[n];
+                Long[] values = new Long[n];
+                for (int i = 0; i < n; i++) {
+                    UsageRecorder.Count cnt = batch.counts().get(i);
+                    ids[i] = cnt.keyPk();
+                    hours[i] = Timestamp.from(Instant.ofEpochSecond(cnt.hourEpochSecond()));
+                    outcomes[i] = cnt.code().name();
+                    values[i] = cnt.count();
                 }
-                counts.executeBatch();
+                counts.setArray(1, c.createArrayOf("bigint", ids));
+                counts.setArray(2, c.createArrayOf("timestamptz", hours));
+                counts.setArray(3, c.createArrayOf("varchar", outcomes));
+                counts.setArray(4, c.createArrayOf("bigint", values));
+                counts.executeUpdate();
+                int m = batch.lastUsed().size();
+                Long[] keys = new Long[m];
+                Timestamp[] ats = new Timestamp[m];
+                int j = 0;
                 for (var e : batch.lastUsed().entrySet()) {
-                    Timestamp at = Timestamp.from(Instant.ofEpochMilli(e.getValue()));
-                    used.setTimestamp(1, at);
-                    used.setTimestamp(2, at);
-                    used.setLong(3, e.getKey());
-                    used.addBatch();
+                    keys[j] = e.getKey();
+                    ats[j++] = Timestamp.from(Instant.ofEpochMilli(e.getValue()));
                 }
-                used.executeBatch();
+                used.setArray(1, c.createArrayOf("bigint", keys));
+                used.setArray(2, c.createArrayOf("timestamptz", ats));
+                used.executeUpdate();
                 c.commit();
                 return true;
             } catch (SQLException e) {

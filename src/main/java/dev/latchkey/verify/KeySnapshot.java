@@ -10,15 +10,29 @@ import dev.latchkey.common.Cidr;
 import dev.latchkey.security.Permissions;
 
 /**
- * Everything a verify answer needs about one key, resolved at load time (role permissions, covered workspaces, a
- * personal key's owner rights) so that the hot path reads memory only. Immutable: a change anywhere replaces the whole
- * snapshot.
+ * Everything a verify answer needs about one key (and its permissions already joined for the gateway header), resolved
+ * at load time (role permissions, covered workspaces, a personal key's owner rights) so that the hot path reads memory
+ * only. Immutable: a change anywhere replaces the whole snapshot.
  */
 public record KeySnapshot(long id, String keyId, long orgId, String orgSlug, KeyKind kind, String prefix, String name,
         byte[] secretHash, byte[] previousSecretHash, Instant previousSecretExpiresAt, Instant expiresAt,
         boolean revoked, boolean enabled, List<String> permissions, boolean allWorkspaces, Set<String> workspaces,
         List<String> orgWorkspaces, String ownerSubject, Owner owner, String metaJson, Integer rateLimit,
-        Integer rateLimitWindowSeconds, List<Cidr> ipAllowlist) {
+        Integer rateLimitWindowSeconds, List<Cidr> ipAllowlist, String permissionsHeader) {
+
+    /** The actor as a header value: control characters (a subject could carry them) removed. */
+    public String actorHeader() {
+        String a = actor();
+        if (a == null) {
+            return "";
+        }
+        for (int i = 0; i < a.length(); i++) {
+            if (Character.isISOControl(a.charAt(i))) {
+                return a.replaceAll("\\p{Cntrl}", "");
+            }
+        }
+        return a;
+    }
 
     /** The workspaces the key reaches now (all live workspaces for an organization-wide key). */
     public List<String> coveredWorkspaces() {

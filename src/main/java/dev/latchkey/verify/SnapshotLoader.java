@@ -137,7 +137,8 @@ public class SnapshotLoader {
                 rs.getBoolean("revoked"), rs.getBoolean("enabled"), List.copyOf(permissions),
                 rs.getBoolean("all_workspaces"), Set.copyOf(Arrays.asList(strings(rs.getArray("key_ws")))),
                 List.of(strings(rs.getArray("org_ws"))), rs.getString("owner_subject"), owner, rs.getString("meta"),
-                rateLimit, rateWindow, allowlist == null ? null : List.copyOf(allowlist));
+                rateLimit, rateWindow, allowlist == null ? null : List.copyOf(allowlist),
+                String.join(",", permissions));
     }
 
     private KeySnapshot.Owner owner(ResultSet rs) throws SQLException {
