@@ -7,7 +7,7 @@ import java.security.MessageDigest;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import dev.latchkey.config.LatchkeyConfig;
 
@@ -16,7 +16,7 @@ import dev.latchkey.config.LatchkeyConfig;
  * configured. Comparison is constant-time. Each thread keeps its own digest (the verify hot path hashes on every
  * request; looking up a provider each time costs more than the hash).
  */
-@ApplicationScoped
+@Singleton
 public class KeyHasher {
 
     private final ThreadLocal<MessageDigest> sha256;

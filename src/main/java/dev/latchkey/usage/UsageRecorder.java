@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import dev.latchkey.verify.VerifyCode;
 
@@ -15,7 +15,7 @@ import dev.latchkey.verify.VerifyCode;
  * increments. {@link UsageFlusher} drains it in batches; what a failed flush drained is put back, so nothing is lost
  * while the database is away.
  */
-@ApplicationScoped
+@Singleton
 public class UsageRecorder {
 
     private static final int CODES = VerifyCode.values().length;

@@ -3,7 +3,7 @@ package dev.latchkey.verify;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import dev.latchkey.common.Cidr;
 import dev.latchkey.config.LatchkeyConfig;
@@ -13,7 +13,7 @@ import dev.latchkey.config.LatchkeyConfig;
  * case X-Forwarded-For is read from the right, skipping trusted proxies (the first address a trusted proxy did not add
  * is the client).
  */
-@ApplicationScoped
+@Singleton
 public class ClientIp {
 
     private final List<Cidr> trusted = new ArrayList<>();

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -16,7 +16,7 @@ import dev.latchkey.config.LatchkeyConfig;
  * key ids (short TTL). It also keeps the time the cache was last known to be in sync with the database, which bounds
  * how long it may answer alone during an outage.
  */
-@ApplicationScoped
+@Singleton
 public class KeyCache {
 
     private final Cache<String, KeySnapshot> keys;

@@ -3,7 +3,7 @@ package dev.latchkey.verify;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -17,7 +17,7 @@ import io.github.bucket4j.ConsumptionProbe;
  * window (a fixed window, as users read "100 per minute"). Buckets live in this replica's memory: with N replicas a key
  * may pass up to N x limit.
  */
-@ApplicationScoped
+@Singleton
 public class RateLimits {
 
     /** The outcome of taking one token. */

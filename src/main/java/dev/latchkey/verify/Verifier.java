@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import dev.latchkey.apikey.KeyFormat;
 import dev.latchkey.apikey.KeyHasher;
@@ -18,7 +18,7 @@ import dev.latchkey.security.Permissions;
  * anything about the key is revealed; then state (revoked, expired, disabled), then kind and owner, IP, workspace,
  * permissions, and the rate limit last (denials do not spend tokens).
  */
-@ApplicationScoped
+@Singleton
 public class Verifier {
 
     private final KeyHasher hasher;

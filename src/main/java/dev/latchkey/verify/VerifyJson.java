@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collection;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 
 /** Writes verify answers with Jackson's streaming generator: small, allocation-light, exact field order. */
-@ApplicationScoped
+@Singleton
 public class VerifyJson {
 
     private final JsonFactory factory;

@@ -5,7 +5,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Timer;
  * Every meter of the verify path, named in one place. Labels are bounded: an endpoint and an outcome code, never a key
  * id. Counters are created once so that the hot path only increments.
  */
-@ApplicationScoped
+@Singleton
 public class VerifyMetrics {
 
     public static final String REQUESTS = "latchkey.verify.requests";

@@ -4,7 +4,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Optional;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -21,7 +21,7 @@ import dev.latchkey.usage.UsageRecorder;
  * worker thread and cached. When the answer needs the database and it is down, or the cache has been out of sync for
  * longer than the allowed staleness, the answer is UNAVAILABLE (503), never a guess.
  */
-@ApplicationScoped
+@Singleton
 public class VerifyService {
 
     private static final Logger LOG = Logger.getLogger(VerifyService.class);

@@ -273,6 +273,27 @@ class VerifyTest {
     }
 
     @Test
+    void authorizeStateAndIpDenials() throws Exception {
+        Org o = org();
+        String[] disabled = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws())));
+        as(o.token()).body(Map.of("enabled", false)).patch(o.keys() + "/" + disabled[0]).then().statusCode(200);
+        given().header("X-API-Key", disabled[1]).get("/authorize").then().statusCode(401)
+                .header("WWW-Authenticate", "Bearer").header("X-Latchkey-Code", "DISABLED");
+        String fenced = Api.key(o.slug(), o.token(), Map.of("kind", "service", "role", "viewer", "scope",
+                wsScope(o.ws()), "ipAllowlist", List.of("10.0.0.0/8")))[1];
+        given().header("X-API-Key", fenced).get("/authorize").then().statusCode(403).header("X-Latchkey-Code",
+                "IP_NOT_ALLOWED");
+        Instant expiry = Instant.now().plusSeconds(1);
+        String expiring = Api.key(o.slug(), o.token(), Map.of("kind", "service", "role", "viewer", "scope",
+                wsScope(o.ws()), "expiresAt", expiry.toString()))[1];
+        given().header("X-API-Key", expiring).get("/authorize").then().statusCode(200);
+        Thread.sleep(Math.max(0, expiry.toEpochMilli() - System.currentTimeMillis() + 50));
+        given().header("X-API-Key", expiring).get("/authorize").then().statusCode(401).header("X-Latchkey-Code",
+                "EXPIRED");
+    }
+
+    @Test
     void metricsAndUsage() {
         Org o = org();
         String[] k = Api.key(o.slug(), o.token(),
