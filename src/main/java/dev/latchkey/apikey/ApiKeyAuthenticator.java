@@ -27,20 +27,13 @@ public class ApiKeyAuthenticator {
     public Optional<Caller.Key> authenticate(KeyFormat.ParsedKey presented) {
         ApiKey key = ApiKey.findByKeyId(presented.keyId()).orElse(null);
         Instant now = clock.instant();
-        if (key == null || !key.prefix.equals(presented.prefix().stored()) || !secretMatches(key, presented, now)
+        if (key == null || !key.prefix.equals(presented.prefix().stored())
+                || !hasher.matchesCurrentOrPrevious(presented.secret(), key.secretHash, key.previousSecretHash,
+                        key.previousSecretExpiresAt, now.toEpochMilli())
                 || key.deletedAt != null || key.state(now) != KeyState.ACTIVE) {
             return Optional.empty();
         }
         return Optional
                 .of(new Caller.Key(key.id, key.keyId, key.name, key.kindEnum(), key.organizationId, key.ownerSubject));
-    }
-
-    private boolean secretMatches(ApiKey key, KeyFormat.ParsedKey presented, Instant now) {
-        if (hasher.matches(presented.secret(), key.secretHash)) {
-            return true;
-        }
-        return key.previousSecretHash != null && key.previousSecretExpiresAt != null
-                && key.previousSecretExpiresAt.isAfter(now)
-                && hasher.matches(presented.secret(), key.previousSecretHash);
     }
 }

@@ -49,6 +49,19 @@ public class KeyHasher {
         return hmac != null ? hmac.get().doFinal(input) : sha256.get().digest(input);
     }
 
+    /**
+     * Whether {@code secret} is the key's current secret, or its previous one while a rotation's grace period lasts
+     * ({@code previousUntil} after {@code nowMillis}).
+     */
+    public boolean matchesCurrentOrPrevious(String secret, byte[] current, byte[] previous,
+            java.time.Instant previousUntil, long nowMillis) {
+        if (matches(secret, current)) {
+            return true;
+        }
+        return previous != null && previousUntil != null && previousUntil.toEpochMilli() > nowMillis
+                && matches(secret, previous);
+    }
+
     /** Whether {@code secret} hashes to {@code stored}, in time independent of where they differ. */
     public boolean matches(String secret, byte[] stored) {
         return stored != null && MessageDigest.isEqual(hash(secret), stored);

@@ -1,5 +1,6 @@
 package dev.latchkey.verify;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -11,8 +12,19 @@ public final class Problems {
 
     /** Ends the request with a 4xx problem. */
     public static void send(RoutingContext ctx, int status, String code, String title, String detail) {
-        JsonObject p = new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
-                .put("detail", detail).put("code", code);
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json").end(p.encode());
+        end(ctx, new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
+                .put("detail", detail).put("code", code));
+    }
+
+    /** Ends the request with a 400 {@code validation_failed} naming one field. */
+    public static void invalid(RoutingContext ctx, String field, String message) {
+        end(ctx, new JsonObject().put("type", "about:blank").put("title", "Bad Request").put("status", 400)
+                .put("detail", "The request is not valid").put("code", "validation_failed")
+                .put("errors", new JsonArray().add(new JsonObject().put("field", field).put("message", message))));
+    }
+
+    private static void end(RoutingContext ctx, JsonObject problem) {
+        ctx.response().setStatusCode(problem.getInteger("status")).putHeader("Content-Type", "application/problem+json")
+                .end(problem.encode());
     }
 }

@@ -1,6 +1,5 @@
 package dev.latchkey.verify;
 
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +30,8 @@ public class Verifier {
 
     /** Decides for a presented key whose checksum is valid and whose id matched {@code key}. */
     public Decision decide(KeySnapshot key, KeyFormat.ParsedKey presented, VerifyRequest request, long nowMillis) {
-        if (!key.prefix().equals(presented.prefix().stored()) || !secretMatches(key, presented.secret(), nowMillis)) {
+        if (!key.prefix().equals(presented.prefix().stored()) || !hasher.matchesCurrentOrPrevious(presented.secret(),
+                key.secretHash(), key.previousSecretHash(), key.previousSecretExpiresAt(), nowMillis)) {
             return Decision.of(VerifyCode.NOT_FOUND);
         }
         if (key.revoked()) {
@@ -73,15 +73,6 @@ public class Verifier {
 
     private static Collection<String> effective(KeySnapshot key, Set<String> ownerHolds) {
         return ownerHolds == null ? key.permissions() : Permissions.intersect(key.permissions(), ownerHolds);
-    }
-
-    private boolean secretMatches(KeySnapshot key, String secret, long nowMillis) {
-        if (hasher.matches(secret, key.secretHash())) {
-            return true;
-        }
-        Instant graceEnd = key.previousSecretExpiresAt();
-        return key.previousSecretHash() != null && graceEnd != null && graceEnd.toEpochMilli() > nowMillis
-                && hasher.matches(secret, key.previousSecretHash());
     }
 
     private static boolean allowed(List<Cidr> allowlist, byte[] ip) {

@@ -78,27 +78,28 @@ public class VerifyRoutes {
             switch (field) {
             case "key" -> {
                 if (!v.isTextual()) {
-                    invalid(ctx, "key", "must be a string");
+                    Problems.invalid(ctx, "key", "must be a string");
                     return;
                 }
                 key = v.textValue();
             }
             case "workspace" -> {
                 if (!v.isTextual() && !v.isNull()) {
-                    invalid(ctx, "workspace", "must be a string");
+                    Problems.invalid(ctx, "workspace", "must be a string");
                     return;
                 }
                 workspace = v.isNull() ? null : v.textValue();
             }
             case "permissions" -> {
                 if (!v.isArray() || v.size() > Permissions.MAX_COUNT) {
-                    invalid(ctx, "permissions", "must be an array of at most " + Permissions.MAX_COUNT + " strings");
+                    Problems.invalid(ctx, "permissions",
+                            "must be an array of at most " + Permissions.MAX_COUNT + " strings");
                     return;
                 }
                 permissions = new ArrayList<>(v.size());
                 for (JsonNode p : v) {
                     if (!p.isTextual() || !Permissions.isValid(p.textValue())) {
-                        invalid(ctx, "permissions", "each must be a permission such as documents:read");
+                        Problems.invalid(ctx, "permissions", "each must be a permission such as documents:read");
                         return;
                     }
                     permissions.add(p.textValue());
@@ -107,12 +108,12 @@ public class VerifyRoutes {
             case "ip" -> {
                 ip = v.isTextual() ? Cidr.literal(v.textValue()) : null;
                 if (ip == null) {
-                    invalid(ctx, "ip", "must be an IPv4 or IPv6 address");
+                    Problems.invalid(ctx, "ip", "must be an IPv4 or IPv6 address");
                     return;
                 }
             }
             default -> {
-                invalid(ctx, field, "unknown field");
+                Problems.invalid(ctx, field, "unknown field");
                 return;
             }
             }
@@ -151,11 +152,4 @@ public class VerifyRoutes {
         return apiKey == null ? null : apiKey.trim();
     }
 
-    private static void invalid(RoutingContext ctx, String field, String message) {
-        io.vertx.core.json.JsonObject p = new io.vertx.core.json.JsonObject().put("type", "about:blank")
-                .put("title", "Bad Request").put("status", 400).put("detail", "The request is not valid")
-                .put("code", "validation_failed").put("errors", new io.vertx.core.json.JsonArray()
-                        .add(new io.vertx.core.json.JsonObject().put("field", field).put("message", message)));
-        ctx.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json").end(p.encode());
-    }
 }

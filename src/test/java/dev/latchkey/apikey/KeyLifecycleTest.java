@@ -63,22 +63,9 @@ class KeyLifecycleTest {
                 .body("errors.field", hasItem("kind"));
     }
 
-    private record Org(String slug, String token, String ws) {
-        String keys() {
-            return "/api/v1/orgs/" + slug + "/keys";
-        }
-    }
-
-    private static Org newOrg() {
-        String owner = Api.unique("owner");
-        String org = Api.org(owner);
-        String ot = Tokens.user(owner);
-        return new Org(org, ot, Api.workspace(org, ot));
-    }
-
     @Test
     void nameDefaultsToKeyIdIsUniqueAndReusableAfterDelete() {
-        Org o = newOrg();
+        Api.Fixture o = Api.fixture();
         String[] k = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(o.ws())));
         as(o.token()).get(o.keys() + "/" + k[0]).then().body("name", is(k[0]));
@@ -98,7 +85,7 @@ class KeyLifecycleTest {
 
     @Test
     void rotationIssuesANewSecretAndHonoursTheGracePeriod() {
-        Org o = newOrg();
+        Api.Fixture o = Api.fixture();
         String[] admin = Api.key(o.slug(), o.token(), Map.of("kind", "admin", "name", "rotating"));
         as(admin[1]).get("/api/v1/me").then().statusCode(200).body("keyId", is(admin[0]));
 
@@ -126,7 +113,7 @@ class KeyLifecycleTest {
 
     @Test
     void disabledExpiredAndRevokedKeysStopAuthenticating() throws Exception {
-        Org o = newOrg();
+        Api.Fixture o = Api.fixture();
         String[] a = Api.key(o.slug(), o.token(), Map.of("kind", "admin", "name", "a"));
         as(o.token()).body(Map.of("enabled", false)).patch(o.keys() + "/" + a[0]).then().statusCode(200)
                 .body("state", is("disabled")).body("enabled", is(false));
@@ -146,7 +133,7 @@ class KeyLifecycleTest {
 
     @Test
     void listFiltersByKindWorkspaceAndState() {
-        Org o = newOrg();
+        Api.Fixture o = Api.fixture();
         String ws2 = Api.workspace(o.slug(), o.token());
         String onWs = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(o.ws())))[0];
@@ -178,7 +165,7 @@ class KeyLifecycleTest {
 
     @Test
     void membersSeeAndManageOnlyTheirOwnPersonalKeys() {
-        Org o = newOrg();
+        Api.Fixture o = Api.fixture();
         String alice = Api.unique("alice");
         String bob = Api.unique("bob");
         Api.member(o.slug(), o.token(), alice, Map.of("role", "editor"));
@@ -199,7 +186,7 @@ class KeyLifecycleTest {
 
     @Test
     void deletingAWorkspaceRevokesKeysScopedToItAloneAndNarrowsOthers() {
-        Org o = newOrg();
+        Api.Fixture o = Api.fixture();
         String ws2 = Api.workspace(o.slug(), o.token());
         String only = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws2)))[0];
@@ -233,7 +220,7 @@ class KeyLifecycleTest {
 
     @Test
     void builtInRolesAreImmutableAndRolesInUseStay() {
-        Org o = newOrg();
+        Api.Fixture o = Api.fixture();
         String roles = "/api/v1/orgs/" + o.slug() + "/roles";
         as(o.token()).get(roles + "/admin").then().statusCode(200).body("permissions", contains("*")).body("builtIn",
                 is(true));

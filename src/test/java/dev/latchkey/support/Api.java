@@ -16,6 +16,22 @@ public final class Api {
     private Api() {
     }
 
+    /** A fresh organization with an owner's token and two workspaces. */
+    public record Fixture(String slug, String token, String ws, String ws2) {
+        /** The organization's key collection path. */
+        public String keys() {
+            return "/api/v1/orgs/" + slug + "/keys";
+        }
+    }
+
+    /** Creates a {@link Fixture}. */
+    public static Fixture fixture() {
+        String owner = unique("owner");
+        String slug = org(owner);
+        String token = Tokens.user(owner);
+        return new Fixture(slug, token, workspace(slug, token), workspace(slug, token));
+    }
+
     /** A fresh, unique slug with a readable stem. */
     public static String unique(String stem) {
         return stem + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -33,19 +33,6 @@ class VerifyTest {
     @Inject
     UsageFlusher flusher;
 
-    record Org(String slug, String token, String ws, String ws2) {
-        String keys() {
-            return "/api/v1/orgs/" + slug + "/keys";
-        }
-    }
-
-    static Org org() {
-        String owner = Api.unique("owner");
-        String slug = Api.org(owner);
-        String t = Tokens.user(owner);
-        return new Org(slug, t, Api.workspace(slug, t), Api.workspace(slug, t));
-    }
-
     static ValidatableResponse verify(Map<String, Object> body) {
         return given().contentType(ContentType.JSON).body(body).post("/verify").then();
     }
@@ -57,7 +44,7 @@ class VerifyTest {
 
     @Test
     void validServiceKeyWithWorkspaceAndPermissions() {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String[] k = Api.key(o.slug(), o.token(), Map.of("kind", "service", "name", "storefront", "role", "editor",
                 "scope", wsScope(o.ws()), "meta", Map.of("team", "web", "tier", 2)));
         verify(Map.of("key", k[1], "workspace", o.ws(), "permissions", List.of("read", "write"))).statusCode(200)
@@ -79,7 +66,7 @@ class VerifyTest {
 
     @Test
     void starSegmentsInPermissions() {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String key = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "permissions", List.of("documents:*", "*:read"), "scope", allScope()))[1];
         assertEquals("VALID", code(
@@ -90,7 +77,7 @@ class VerifyTest {
 
     @Test
     void unknownMalformedAndWrongSecretAreNotFoundWithoutDetails() {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String[] k = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws())));
         String unknown = KeyFormat.format(KeyPrefix.SERVICE, "A".repeat(16), "B".repeat(43));
@@ -107,7 +94,7 @@ class VerifyTest {
 
     @Test
     void revokedDeletedDisabledAndExpired() throws Exception {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String[] revoked = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws())));
         assertEquals("VALID", code(Map.of("key", revoked[1])));
@@ -140,14 +127,14 @@ class VerifyTest {
 
     @Test
     void adminKeysAreNeverValidHere() {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String admin = Api.key(o.slug(), o.token(), Map.of("kind", "admin"))[1];
         verify(Map.of("key", admin)).body("valid", is(false)).body("code", is("FORBIDDEN")).body("kind", is("admin"));
     }
 
     @Test
     void personalKeysFollowTheirOwner() {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String m = Api.unique("m");
         Api.member(o.slug(), o.token(), m, Map.of("role", "editor"));
         String key = Api.key(o.slug(), Tokens.user(m),
@@ -170,7 +157,7 @@ class VerifyTest {
 
     @Test
     void rateLimitAndIpAllowlist() {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String limited = Api.key(o.slug(), o.token(), Map.of("kind", "service", "role", "viewer", "scope",
                 wsScope(o.ws()), "rateLimit", Map.of("limit", 2, "windowSeconds", 60)))[1];
         verify(Map.of("key", limited)).body("code", is("VALID")).body("rateLimit.limit", is(2))
@@ -192,7 +179,7 @@ class VerifyTest {
 
     @Test
     void rotationGracePeriod() {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String[] k = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws())));
         assertEquals("VALID", code(Map.of("key", k[1])));
@@ -228,7 +215,7 @@ class VerifyTest {
 
     @Test
     void authorizeForGateways() {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String m = Api.unique("m");
         Api.member(o.slug(), o.token(), m, Map.of("role", "editor"));
         String[] svc = Api.key(o.slug(), o.token(), Map.of("kind", "service", "name", "edge", "role", "editor", "scope",
@@ -274,7 +261,7 @@ class VerifyTest {
 
     @Test
     void authorizeStateAndIpDenials() throws Exception {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String[] disabled = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws())));
         as(o.token()).body(Map.of("enabled", false)).patch(o.keys() + "/" + disabled[0]).then().statusCode(200);
@@ -295,7 +282,7 @@ class VerifyTest {
 
     @Test
     void metricsAndUsage() {
-        Org o = org();
+        Api.Fixture o = Api.fixture();
         String[] k = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws())));
         double before = counter("verify", "VALID");
