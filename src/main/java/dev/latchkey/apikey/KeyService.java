@@ -188,6 +188,14 @@ public class KeyService {
 
     /** Issues a key through the native API. */
     public KeyWithSecret create(String orgSlug, CreateKey request) {
+        return create(orgSlug, request, null, ORIGIN_NATIVE);
+    }
+
+    /**
+     * Issues a key with the native rules; {@code prefix} null means the kind's native prefix. The Elastic-compatible
+     * API uses this with Elastic's prefixes and origin, after its stricter checks.
+     */
+    public KeyWithSecret create(String orgSlug, CreateKey request, KeyPrefix prefix, String origin) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
         Instant now = clock.instant();
@@ -215,7 +223,7 @@ public class KeyService {
             throw ApiException.invalid(errors);
         }
         KeySpec spec = new KeySpec(kind, name, grant, scope, expiresAt, meta, rateLimit, allowlist);
-        return issue(ctx, spec, KeyPrefix.nativeFor(kind), ORIGIN_NATIVE);
+        return issue(ctx, spec, prefix != null ? prefix : KeyPrefix.nativeFor(kind), origin);
     }
 
     /**
