@@ -172,9 +172,8 @@ public class InvalidationListener {
                 // itself; the reload below only spares it that trip
                 Map<Long, List<String>> orgKeys = new HashMap<>();
                 for (Long org : orgs.keySet()) {
-                    List<String> ids = cache.keyIdsOf(org);
-                    ids.forEach(cache::evict);
-                    orgKeys.put(org, ids);
+                    orgKeys.put(org, cache.keyIdsOf(org));
+                    cache.evictOrganization(org);
                 }
                 Set<String> wasCached = new LinkedHashSet<>();
                 for (String keyId : keyIds) {

@@ -35,19 +35,19 @@ public class InvalidationPublisher {
     }
 
     void evictOrgOnRole(@Observes(during = TransactionPhase.AFTER_SUCCESS) RoleChanged e) {
-        cache.keyIdsOf(e.organizationId()).forEach(cache::evict);
+        cache.evictOrganization(e.organizationId());
     }
 
     void evictOrgOnMember(@Observes(during = TransactionPhase.AFTER_SUCCESS) MemberChanged e) {
-        cache.keyIdsOf(e.organizationId()).forEach(cache::evict);
+        cache.evictOrganization(e.organizationId());
     }
 
     void evictOrgOnWorkspace(@Observes(during = TransactionPhase.AFTER_SUCCESS) WorkspaceCreated e) {
-        cache.keyIdsOf(e.organizationId()).forEach(cache::evict);
+        cache.evictOrganization(e.organizationId());
     }
 
     void evictOrgOnWorkspaceDeleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) WorkspaceDeleted e) {
-        cache.keyIdsOf(e.organizationId()).forEach(cache::evict);
+        cache.evictOrganization(e.organizationId());
     }
 
     void onKey(@Observes KeyChanged e) {

@@ -22,6 +22,8 @@ public class KeyCache {
     private final Cache<String, KeySnapshot> keys;
     private final Cache<String, Boolean> unknown;
     private final long maxStalenessNanos;
+    /** Bumped before every invalidation is applied: a load that overlapped one must not cache its result. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private volatile long inSyncAtNanos = System.nanoTime();
     private volatile boolean warmed;
     private volatile boolean databaseUp;
@@ -60,10 +62,46 @@ public class KeyCache {
         unknown.put(keyId, Boolean.TRUE);
     }
 
+    /** The current invalidation generation; take it before loading from the database. */
+    public long generation() {
+        return generation.get();
+    }
+
+    /**
+     * Caches what a request loaded, unless an invalidation was applied since {@code generationAtLoad}: the loaded state
+     * may predate that change (a revoke committed during the load), so it is answered once but not kept.
+     */
+    public void putLoaded(String keyId, KeySnapshot snapshot, long generationAtLoad) {
+        synchronized (generation) {
+            if (generation.get() != generationAtLoad) {
+                return;
+            }
+            if (snapshot != null) {
+                put(snapshot);
+            } else {
+                putUnknown(keyId);
+            }
+        }
+    }
+
     /** Forgets everything about a key id. */
     public void evict(String keyId) {
-        keys.invalidate(keyId);
-        unknown.invalidate(keyId);
+        synchronized (generation) {
+            generation.incrementAndGet();
+            keys.invalidate(keyId);
+            unknown.invalidate(keyId);
+        }
+    }
+
+    /** Forgets every key of an organization. */
+    public void evictOrganization(long orgId) {
+        synchronized (generation) {
+            generation.incrementAndGet();
+            keyIdsOf(orgId).forEach(id -> {
+                keys.invalidate(id);
+                unknown.invalidate(id);
+            });
+        }
     }
 
     /** Whether a key id is cached (known). */
@@ -90,8 +128,11 @@ public class KeyCache {
 
     /** Drops everything (after an outage longer than the outbox keeps). */
     public void clear() {
-        keys.invalidateAll();
-        unknown.invalidateAll();
+        synchronized (generation) {
+            generation.incrementAndGet();
+            keys.invalidateAll();
+            unknown.invalidateAll();
+        }
     }
 
     /** The listener saw the database: the cache is in sync as of now. */

@@ -85,13 +85,10 @@ public class VerifyService {
     /** Loads and caches; null when the database cannot be reached. */
     private Optional<KeySnapshot> load(String keyId) {
         try {
+            long generation = cache.generation();
             Optional<KeySnapshot> found = loader.load(keyId);
             if (cacheEnabled) {
-                if (found.isPresent()) {
-                    cache.put(found.get());
-                } else {
-                    cache.putUnknown(keyId);
-                }
+                cache.putLoaded(keyId, found.orElse(null), generation);
             }
             return found;
         } catch (SQLException | RuntimeException e) {
