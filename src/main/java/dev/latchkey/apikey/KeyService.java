@@ -521,7 +521,7 @@ public class KeyService {
         }
         Map<String, List<String>> known = roles.rolesOf(ctx.orgId());
         Set<Long> workspaces = scope.all() ? new HashSet<>(Arrays.asList((Long) null)) : scope.workspaceIds();
-        Map<Long, String> slugs = slugs(workspaces);
+        Map<Long, String> slugs = Workspace.slugsById(workspaces);
         for (Long ws : workspaces) {
             List<String> missing = Permissions.notCovered(authority.holds(ctx, ws, known), permissions);
             if (!missing.isEmpty()) {
@@ -640,16 +640,6 @@ public class KeyService {
         }
     }
 
-    private static Map<Long, String> slugs(Set<Long> ids) {
-        Map<Long, String> slugs = new HashMap<>();
-        Set<Long> real = new HashSet<>(ids);
-        real.remove(null);
-        for (Workspace w : Workspace.byIds(real)) {
-            slugs.put(w.id, w.slug);
-        }
-        return slugs;
-    }
-
     KeyView view(long orgId, ApiKey k) {
         return views(orgId, List.of(k)).get(0);
     }
@@ -657,7 +647,7 @@ public class KeyService {
     List<KeyView> views(long orgId, List<ApiKey> keys) {
         Set<Long> ids = new HashSet<>();
         keys.forEach(k -> ids.addAll(k.workspaceIds));
-        Map<Long, String> slugs = slugs(ids);
+        Map<Long, String> slugs = Workspace.slugsById(ids);
         Map<String, List<String>> known = roles.rolesOf(orgId);
         Instant now = clock.instant();
         return keys.stream().map(k -> KeyViews.view(k, slugs, known, now)).toList();

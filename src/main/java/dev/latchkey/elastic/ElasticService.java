@@ -2,7 +2,6 @@ package dev.latchkey.elastic;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -332,12 +331,7 @@ public class ElasticService {
     }
 
     private static Map<Long, String> slugs(List<ApiKey> keys) {
-        Map<Long, String> slugs = new HashMap<>();
-        List<Long> ids = keys.stream().flatMap(k -> k.workspaceIds.stream()).distinct().toList();
-        for (Workspace w : Workspace.byIds(ids)) {
-            slugs.put(w.id, w.slug);
-        }
-        return slugs;
+        return Workspace.slugsById(keys.stream().flatMap(k -> k.workspaceIds.stream()).toList());
     }
 
     static ElasticException elastic(int status, List<String> errors) {

@@ -2,8 +2,12 @@ package dev.latchkey.workspace;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -55,5 +59,16 @@ public class Workspace extends PanacheEntityBase {
     /** Workspaces (live or deleted) by id. */
     public static List<Workspace> byIds(Collection<Long> ids) {
         return ids.isEmpty() ? List.of() : list("id in ?1", ids);
+    }
+
+    /** Slugs of workspaces (live or deleted) by id, in one query; null ids are ignored. */
+    public static Map<Long, String> slugsById(Collection<Long> ids) {
+        Set<Long> real = new HashSet<>(ids);
+        real.remove(null);
+        Map<Long, String> slugs = new HashMap<>();
+        for (Workspace w : byIds(real)) {
+            slugs.put(w.id, w.slug);
+        }
+        return slugs;
     }
 }
