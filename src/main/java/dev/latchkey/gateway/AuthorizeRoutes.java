@@ -54,8 +54,8 @@ public class AuthorizeRoutes {
     }
 
     void routes(@Observes Router router) {
-        router.route("/authorize").handler(this::handle);
-        router.route("/authorize/*").handler(this::handle);
+        router.route("/authorize").handler(this::handle).failureHandler(Problems::failure);
+        router.route("/authorize/*").handler(this::handle).failureHandler(Problems::failure);
     }
 
     private void handle(RoutingContext ctx) {

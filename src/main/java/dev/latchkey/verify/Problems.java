@@ -4,10 +4,28 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** problem+json answers for the Vert.x routes, the same shape as the REST API's. */
+/** problem+json answers for the Vert.x routes (/verify, /authorize), the same shape as the REST API's. */
 public final class Problems {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Problems.class);
+
     private Problems() {
+    }
+
+    /**
+     * The failure handler of the Vert.x routes: a body over the limit is 413, another body error 400, and anything else
+     * a bug: logged, answered 500 without internals (never blamed on the client).
+     */
+    public static void failure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            send(ctx, 413, "payload_too_large", "Content Too Large", "The request body is too large");
+        } else if (status >= 400 && status < 500) {
+            send(ctx, 400, "malformed_json", "Bad Request", "Unreadable body");
+        } else {
+            LOG.error("verify path failed", ctx.failure());
+            send(ctx, 500, "internal_error", "Internal Server Error", "Unexpected error");
+        }
     }
 
     /** Ends the request with a 4xx problem. */

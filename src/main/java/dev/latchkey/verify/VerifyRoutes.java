@@ -43,15 +43,7 @@ public class VerifyRoutes {
 
     void routes(@Observes Router router) {
         router.post("/verify").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::handle)
-                .failureHandler(ctx -> {
-                    if (ctx.failure() != null) {
-                        org.jboss.logging.Logger.getLogger(VerifyRoutes.class).error("verify failed", ctx.failure());
-                    }
-                    int status = ctx.statusCode() == 413 ? 413 : 400;
-                    Problems.send(ctx, status, status == 413 ? "payload_too_large" : "malformed_json",
-                            status == 413 ? "Content Too Large" : "Bad Request",
-                            status == 413 ? "The body is larger than " + MAX_BODY + " bytes" : "Unreadable body");
-                });
+                .failureHandler(Problems::failure);
     }
 
     private void handle(RoutingContext ctx) {
