@@ -481,6 +481,7 @@ public class KeyService {
                 audit.record(event.organizationId(), "key.updated", "key", k.keyId, k.name,
                         Map.of("reason", "workspace deleted", "removedWorkspace", event.slug()));
             }
+            changed.fire(new KeyChanged(event.organizationId(), k.keyId)); // its own row changed
         }
     }
 

@@ -48,9 +48,20 @@ public interface LatchkeyConfig {
         @WithDefault("5M")
         Duration maxStaleness();
 
-        /** How often the invalidation outbox is read even without a notification (safety net). */
-        @WithDefault("5S")
-        Duration reconcileInterval();
+        /** How often the change outbox is read even without a notification (a notification normally triggers it). */
+        @WithDefault("1S")
+        Duration pollInterval();
+
+        /**
+         * Bound for the safety net that does not depend on the change feed: every cached key, organization and member
+         * is compared with the database within this interval, so even a change made by direct SQL takes effect.
+         */
+        @WithDefault("60S")
+        Duration resyncInterval();
+
+        /** Change-outbox rows older than this are deleted (a replica offline for longer reloads its whole cache). */
+        @WithDefault("P1D")
+        Duration outboxRetention();
 
         /** Wait between reconnection attempts of the LISTEN connection. */
         @WithDefault("1S")
@@ -65,10 +76,6 @@ public interface LatchkeyConfig {
         /** How often usage counts and last-used times are flushed to the database (lastUsedAt lags at most this). */
         @WithDefault("30S")
         Duration flushInterval();
-
-        /** Invalidation outbox rows older than this are deleted. */
-        @WithDefault("P1D")
-        Duration outboxRetention();
     }
 
     /** Key hashing settings. */

@@ -15,14 +15,14 @@ import io.vertx.ext.web.RoutingContext;
 import dev.latchkey.security.Permissions;
 import dev.latchkey.verify.ClientIp;
 import dev.latchkey.verify.Decision;
-import dev.latchkey.verify.KeySnapshot;
-import dev.latchkey.verify.Problems;
 import dev.latchkey.verify.VerifyCode;
-import dev.latchkey.verify.VerifyJson;
 import dev.latchkey.verify.VerifyMetrics;
 import dev.latchkey.verify.VerifyRequest;
-import dev.latchkey.verify.VerifyRoutes;
 import dev.latchkey.verify.VerifyService;
+import dev.latchkey.verify.cache.CachedKey;
+import dev.latchkey.verify.http.PresentedKey;
+import dev.latchkey.verify.http.Problems;
+import dev.latchkey.verify.http.VerifyJson;
 
 /**
  * Gateway mode, {@code ANY /authorize} and {@code ANY /authorize/**}: Envoy ext_authz (HTTP) appends the original path;
@@ -62,7 +62,7 @@ public class AuthorizeRoutes {
         HttpServerRequest req = ctx.request();
         boolean nginx = "nginx".equalsIgnoreCase(req.getHeader("X-Latchkey-Mode"))
                 || "nginx".equalsIgnoreCase(req.getParam("mode"));
-        String key = VerifyRoutes.keyFromHeaders(req);
+        String key = PresentedKey.fromHeaders(req);
         if (key == null || key.isEmpty()) {
             deny(ctx, Decision.missing(), nginx);
             return;
@@ -97,12 +97,10 @@ public class AuthorizeRoutes {
 
     /** 200 with the identity in headers; no body (gateways read only the status and headers). */
     private void allow(RoutingContext ctx, Decision d) {
-        KeySnapshot k = d.key();
+        CachedKey k = d.key();
         HttpServerResponse res = ctx.response().setStatusCode(200).putHeader(KEY_ID, k.keyId())
-                .putHeader(ORGANIZATION, k.orgSlug()).putHeader(ACTOR, k.actorHeader())
-                .putHeader(PERMISSIONS,
-                        d.permissions() == k.permissions() ? k.permissionsHeader() : String.join(",", d.permissions()))
-                .putHeader(CACHE_CONTROL, NO_STORE);
+                .putHeader(ORGANIZATION, d.org().slug()).putHeader(ACTOR, k.actorHeader())
+                .putHeader(PERMISSIONS, d.permissionsHeader()).putHeader(CACHE_CONTROL, NO_STORE);
         rateHeaders(res, d);
         res.end();
     }
@@ -118,7 +116,7 @@ public class AuthorizeRoutes {
             res.putHeader("Retry-After", String.valueOf(d.rate().retryAfterSeconds()));
         }
         rateHeaders(res, d);
-        res.putHeader("Content-Type", "application/json").end(json.write(new Decision(code, null, null, null)));
+        res.putHeader("Content-Type", "application/json").end(json.write(d.codeOnly()));
     }
 
     private static void rateHeaders(HttpServerResponse res, Decision d) {

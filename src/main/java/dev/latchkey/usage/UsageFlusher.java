@@ -23,7 +23,7 @@ import dev.latchkey.verify.VerifyMetrics;
 /**
  * Writes what {@link UsageRecorder} counted, in two statements per flush whatever its size: hourly counts are added to
  * {@code key_usage_hourly}, last-used times only move forward. A failed flush puts its batch back; a clean shutdown
- * flushes once more. Also prunes the invalidation outbox.
+ * flushes once more.
  */
 @ApplicationScoped
 public class UsageFlusher {
@@ -33,14 +33,12 @@ public class UsageFlusher {
     private final UsageRecorder recorder;
     private final DataSource dataSource;
     private final Clock clock;
-    private final LatchkeyConfig config;
 
     public UsageFlusher(UsageRecorder recorder, DataSource dataSource, Clock clock, LatchkeyConfig config,
             VerifyMetrics metrics) {
         this.recorder = recorder;
         this.dataSource = dataSource;
         this.clock = clock;
-        this.config = config;
         metrics.gauge(VerifyMetrics.USAGE_BACKLOG, "Usage slots and last-used marks waiting to be written",
                 recorder::backlog);
     }
@@ -114,17 +112,6 @@ public class UsageFlusher {
             recorder.restore(batch);
             LOG.debugf("usage flush deferred: %s", e.getMessage());
             return false;
-        }
-    }
-
-    @Scheduled(every = "1h", delayed = "1m")
-    void pruneOutbox() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("delete from key_invalidations where created_at < ?")) {
-            s.setTimestamp(1, Timestamp.from(clock.instant().minus(config.usage().outboxRetention())));
-            s.executeUpdate();
-        } catch (SQLException e) {
-            LOG.debugf("outbox pruning deferred: %s", e.getMessage());
         }
     }
 }

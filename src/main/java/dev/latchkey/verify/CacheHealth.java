@@ -8,6 +8,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.smallrye.health.api.Wellness;
 
+import dev.latchkey.verify.cache.KeyCache;
+
 /**
  * Health. Readiness is "the key cache has been warmed from the database once": a later database outage does not make a
  * warmed replica unready (it keeps serving known keys, and Kubernetes must not pull every replica at once). The

@@ -2,20 +2,33 @@ package dev.latchkey.verify;
 
 import java.util.Collection;
 
-/** A verify answer: the code, the key it concerns (null when unknown), effective permissions and rate state. */
-public record Decision(VerifyCode code, KeySnapshot key, Collection<String> permissions, RateLimits.Probe rate) {
+import dev.latchkey.verify.cache.CachedKey;
+import dev.latchkey.verify.cache.OrgState;
+
+/**
+ * A verify answer: the code, the key it concerns and the organization state it was decided under (both null when the
+ * key is unknown), the effective permissions with their header form, and the rate state.
+ */
+public record Decision(VerifyCode code, CachedKey key, OrgState org, Collection<String> permissions,
+        String permissionsHeader, RateLimits.Probe rate) {
 
     /** No key was presented (gateway mode): answered like an unknown key. */
     public static Decision missing() {
         return of(VerifyCode.NOT_FOUND);
     }
 
-    static Decision of(VerifyCode code) {
-        return new Decision(code, null, null, null);
+    /** An answer about no particular key. */
+    public static Decision of(VerifyCode code) {
+        return new Decision(code, null, null, null, null, null);
     }
 
-    static Decision of(VerifyCode code, KeySnapshot key) {
-        return new Decision(code, key, null, null);
+    static Decision of(VerifyCode code, CachedKey key, OrgState org) {
+        return new Decision(code, key, org, null, null, null);
+    }
+
+    /** The same answer with another code and without key details (gateway denial bodies). */
+    public Decision codeOnly() {
+        return of(code);
     }
 
     public boolean valid() {

@@ -12,6 +12,8 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 
+import dev.latchkey.verify.cache.CachedKey;
+
 /**
  * Per-key rate limits with Bucket4j: {@code limit} verifications per {@code windowSeconds}, refilled as a whole at each
  * window (a fixed window, as users read "100 per minute"). Buckets live in this replica's memory: with N replicas a key
@@ -31,7 +33,7 @@ public class RateLimits {
             .maximumSize(2_000_000).build();
 
     /** Takes one token for the key; null when the key has no rate limit. */
-    public Probe take(KeySnapshot key, long nowMillis) {
+    public Probe take(CachedKey key, long nowMillis) {
         if (key.rateLimit() == null) {
             return null;
         }

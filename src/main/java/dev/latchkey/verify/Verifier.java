@@ -11,11 +11,14 @@ import dev.latchkey.apikey.KeyHasher;
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.common.Cidr;
 import dev.latchkey.security.Permissions;
+import dev.latchkey.verify.cache.CachedKey;
+import dev.latchkey.verify.cache.Grant;
+import dev.latchkey.verify.cache.Resolved;
 
 /**
- * The rules of DESIGN §4 applied to a snapshot: in memory, no I/O. Order matters: a wrong secret is NOT_FOUND before
- * anything about the key is revealed; then state (revoked, expired, disabled), then kind and owner, IP, workspace,
- * permissions, and the rate limit last (denials do not spend tokens).
+ * The rules of DESIGN §4 applied to a cached key and its organization's current state: in memory, no I/O. Order
+ * matters: a wrong secret is NOT_FOUND before anything about the key is revealed; then state (revoked, expired,
+ * disabled), then kind and owner, IP, workspace, permissions, and the rate limit last (denials do not spend tokens).
  */
 @Singleton
 public class Verifier {
@@ -28,51 +31,60 @@ public class Verifier {
         this.rateLimits = rateLimits;
     }
 
-    /** Decides for a presented key whose checksum is valid and whose id matched {@code key}. */
-    public Decision decide(KeySnapshot key, KeyFormat.ParsedKey presented, VerifyRequest request, long nowMillis) {
+    /** Decides for a presented key whose checksum is valid and whose id matched the resolved key. */
+    public Decision decide(Resolved r, KeyFormat.ParsedKey presented, VerifyRequest request, long nowMillis) {
+        CachedKey key = r.key();
+        var org = r.org();
         if (!key.prefix().equals(presented.prefix().stored()) || !hasher.matchesCurrentOrPrevious(presented.secret(),
                 key.secretHash(), key.previousSecretHash(), key.previousSecretExpiresAt(), nowMillis)) {
             return Decision.of(VerifyCode.NOT_FOUND);
         }
         if (key.revoked()) {
-            return Decision.of(VerifyCode.REVOKED, key);
+            return Decision.of(VerifyCode.REVOKED, key, org);
         }
         if (key.expiresAt() != null && key.expiresAt().toEpochMilli() <= nowMillis) {
-            return Decision.of(VerifyCode.EXPIRED, key);
+            return Decision.of(VerifyCode.EXPIRED, key, org);
         }
         if (!key.enabled()) {
-            return Decision.of(VerifyCode.DISABLED, key);
+            return Decision.of(VerifyCode.DISABLED, key, org);
         }
-        if (key.kind() == KeyKind.ADMIN || (key.kind() == KeyKind.PERSONAL && !key.owner().member())) {
-            return Decision.of(VerifyCode.FORBIDDEN, key);
+        if (key.kind() == KeyKind.ADMIN || (key.kind() == KeyKind.PERSONAL && !r.owner().member())) {
+            return Decision.of(VerifyCode.FORBIDDEN, key, org);
         }
         if (key.ipAllowlist() != null && !key.ipAllowlist().isEmpty() && !allowed(key.ipAllowlist(), request.ip())) {
-            return Decision.of(VerifyCode.IP_NOT_ALLOWED, key);
+            return Decision.of(VerifyCode.IP_NOT_ALLOWED, key, org);
         }
         String workspace = request.workspace();
-        if (workspace != null && !key.covers(workspace)) {
-            return Decision.of(VerifyCode.FORBIDDEN, key);
+        Long workspaceId = null;
+        if (workspace != null) {
+            if (!key.covers(org, workspace)) {
+                return Decision.of(VerifyCode.FORBIDDEN, key, org);
+            }
+            workspaceId = org.workspaceId(workspace);
         }
-        Set<String> ownerHolds = key.kind() == KeyKind.PERSONAL ? key.owner().holds(workspace) : null;
+        Grant grant = key.grant(org);
+        Set<String> ownerHolds = key.kind() == KeyKind.PERSONAL ? r.owner().holds(org, workspaceId) : null;
         List<String> wanted = request.permissions();
         if (wanted != null) {
             for (String p : wanted) {
-                if (!Permissions.anyCovers(key.permissions(), p)
+                if (!Permissions.anyCovers(grant.permissions(), p)
                         || (ownerHolds != null && !Permissions.anyCovers(ownerHolds, p))) {
-                    return new Decision(VerifyCode.INSUFFICIENT_PERMISSIONS, key, effective(key, ownerHolds), null);
+                    Collection<String> effective = effective(grant, ownerHolds);
+                    return new Decision(VerifyCode.INSUFFICIENT_PERMISSIONS, key, org, effective, null, null);
                 }
             }
         }
-        Collection<String> effective = effective(key, ownerHolds);
+        Collection<String> effective = effective(grant, ownerHolds);
+        String header = effective == grant.permissions() ? grant.header() : String.join(",", effective);
         RateLimits.Probe rate = rateLimits.take(key, nowMillis);
         if (rate != null && !rate.allowed()) {
-            return new Decision(VerifyCode.RATE_LIMITED, key, effective, rate);
+            return new Decision(VerifyCode.RATE_LIMITED, key, org, effective, header, rate);
         }
-        return new Decision(VerifyCode.VALID, key, effective, rate);
+        return new Decision(VerifyCode.VALID, key, org, effective, header, rate);
     }
 
-    private static Collection<String> effective(KeySnapshot key, Set<String> ownerHolds) {
-        return ownerHolds == null ? key.permissions() : Permissions.intersect(key.permissions(), ownerHolds);
+    private static Collection<String> effective(Grant grant, Set<String> ownerHolds) {
+        return ownerHolds == null ? grant.permissions() : Permissions.intersect(grant.permissions(), ownerHolds);
     }
 
     private static boolean allowed(List<Cidr> allowlist, byte[] ip) {

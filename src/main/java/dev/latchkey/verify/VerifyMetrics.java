@@ -26,9 +26,10 @@ public class VerifyMetrics {
     public static final String CACHE_SIZE = "latchkey.key.cache.size";
     public static final String CACHE_NEGATIVE_SIZE = "latchkey.key.cache.negative.size";
     public static final String CACHE_INVALIDATIONS = "latchkey.key.cache.invalidations";
-    public static final String CACHE_REPAIRS = "latchkey.key.cache.reconciliation.repairs";
+    public static final String CACHE_REPAIRS = "latchkey.key.cache.resync.repairs";
     public static final String CACHE_STALENESS = "latchkey.key.cache.staleness.seconds";
     public static final String DATABASE_UP = "latchkey.database.up";
+    public static final String FEED_PENDING = "latchkey.key.feed.pending";
     public static final String USAGE_BACKLOG = "latchkey.usage.flush.backlog";
 
     /** Sub-millisecond work needs sub-millisecond buckets. */
@@ -72,7 +73,7 @@ public class VerifyMetrics {
         invalidations = Counter.builder(CACHE_INVALIDATIONS)
                 .description("Cache entries refreshed or evicted by changes").register(registry);
         repairs = Counter.builder(CACHE_REPAIRS)
-                .description("Entries fixed by periodic reconciliation (a notification was missed)").register(registry);
+                .description("Entries fixed by the resync (a change that bypassed the change feed)").register(registry);
     }
 
     void recorded(Endpoint endpoint, VerifyCode code, long startNanos) {
@@ -92,11 +93,13 @@ public class VerifyMetrics {
         misses.increment();
     }
 
-    void invalidated(int n) {
+    /** Counts entries refreshed or evicted by changes. */
+    public void invalidated(int n) {
         invalidations.increment(n);
     }
 
-    void repaired(int n) {
+    /** Counts entries the resync found out of date. */
+    public void repaired(int n) {
         repairs.increment(n);
     }
 

@@ -2,7 +2,6 @@ package dev.latchkey.verify;
 
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
@@ -12,22 +11,32 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import dev.latchkey.apikey.KeyFormat;
+import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.usage.UsageRecorder;
+import dev.latchkey.verify.cache.CacheRefresher;
+import dev.latchkey.verify.cache.CachedKey;
+import dev.latchkey.verify.cache.KeyCache;
+import dev.latchkey.verify.cache.MemberRights;
+import dev.latchkey.verify.cache.OrgState;
+import dev.latchkey.verify.cache.Resolved;
 
 /**
- * The hot path. A malformed key or bad checksum is refused before any lookup; a cached key is decided on the calling
- * (event-loop) thread without I/O; an unknown id remembered as unknown is refused at once; anything else is loaded on a
- * worker thread and cached. When the answer needs the database and it is down, or the cache has been out of sync for
- * longer than the allowed staleness, the answer is UNAVAILABLE (503), never a guess.
+ * The hot path. A malformed key or bad checksum is refused before any lookup; a cached key whose organization state
+ * (and, for a personal key, owner) is cached is decided on the calling (event-loop) thread without I/O; an unknown id
+ * remembered as unknown is refused at once; anything else is loaded on a worker thread and cached. When the answer
+ * needs the database and it is down, or the cache has been out of sync for longer than the allowed staleness, the
+ * answer is UNAVAILABLE (503), never a guess.
  */
 @Singleton
 public class VerifyService {
 
     private static final Logger LOG = Logger.getLogger(VerifyService.class);
+    /** A load that failed: the database is needed and unreachable. */
+    private static final Resolved UNREACHABLE = new Resolved(null, null, null);
 
     private final KeyCache cache;
-    private final SnapshotLoader loader;
+    private final CacheRefresher refresher;
     private final Verifier verifier;
     private final UsageRecorder usage;
     private final VerifyMetrics metrics;
@@ -35,10 +44,10 @@ public class VerifyService {
     private final Vertx vertx;
     private final boolean cacheEnabled;
 
-    public VerifyService(KeyCache cache, SnapshotLoader loader, Verifier verifier, UsageRecorder usage,
+    public VerifyService(KeyCache cache, CacheRefresher refresher, Verifier verifier, UsageRecorder usage,
             VerifyMetrics metrics, Clock clock, Vertx vertx, LatchkeyConfig config) {
         this.cache = cache;
-        this.loader = loader;
+        this.refresher = refresher;
         this.verifier = verifier;
         this.usage = usage;
         this.metrics = metrics;
@@ -55,14 +64,14 @@ public class VerifyService {
             return Future.succeededFuture(done(Decision.of(VerifyCode.NOT_FOUND), endpoint, start));
         }
         if (cacheEnabled) {
-            KeySnapshot cached = cache.get(presented.keyId());
+            Resolved cached = cached(presented.keyId());
             if (cached != null) {
                 metrics.hit();
                 if (!cache.fresh()) {
                     return Future.succeededFuture(done(Decision.of(VerifyCode.UNAVAILABLE), endpoint, start));
                 }
-                long now = clock.millis();
-                return Future.succeededFuture(done(verifier.decide(cached, presented, request, now), endpoint, start));
+                return Future.succeededFuture(
+                        done(verifier.decide(cached, presented, request, clock.millis()), endpoint, start));
             }
             if (cache.isKnownUnknown(presented.keyId())) {
                 metrics.negativeHit();
@@ -72,28 +81,43 @@ public class VerifyService {
         }
         metrics.miss();
         return vertx.executeBlocking(() -> load(presented.keyId()), false).map(found -> {
-            if (found == null) {
+            if (found == UNREACHABLE) {
                 return done(Decision.of(VerifyCode.UNAVAILABLE), endpoint, start);
             }
-            if (found.isEmpty()) {
+            if (found == null) {
                 return done(Decision.of(VerifyCode.NOT_FOUND), endpoint, start);
             }
-            return done(verifier.decide(found.get(), presented, request, clock.millis()), endpoint, start);
+            return done(verifier.decide(found, presented, request, clock.millis()), endpoint, start);
         });
     }
 
-    /** Loads and caches; null when the database cannot be reached. */
-    private Optional<KeySnapshot> load(String keyId) {
-        try {
-            long generation = cache.generation();
-            Optional<KeySnapshot> found = loader.load(keyId);
-            if (cacheEnabled) {
-                cache.putLoaded(keyId, found.orElse(null), generation);
+    /** The key with its shared state when all of it is in memory, else null. */
+    private Resolved cached(String keyId) {
+        CachedKey k = cache.get(keyId);
+        if (k == null) {
+            return null;
+        }
+        OrgState org = k.org().state();
+        if (org == null) {
+            return null;
+        }
+        MemberRights owner = null;
+        if (k.kind() == KeyKind.PERSONAL) {
+            owner = k.org().member(k.ownerSubject());
+            if (owner == null) {
+                return null;
             }
-            return found;
+        }
+        return new Resolved(k, org, owner);
+    }
+
+    /** Loads (and caches); null when there is no such key, UNREACHABLE when the database cannot be reached. */
+    private Resolved load(String keyId) {
+        try {
+            return refresher.load(keyId);
         } catch (SQLException | RuntimeException e) {
             LOG.debugf("key load failed: %s", e.getMessage());
-            return null;
+            return UNREACHABLE;
         }
     }
 

@@ -7,16 +7,42 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 import dev.latchkey.support.Api;
+import dev.latchkey.support.TestClock;
 import dev.latchkey.support.Tokens;
 
 @QuarkusTest
 class KeyLifecycleTest {
+
+    @Inject
+    TestClock clock;
+
+    @Test
+    void theOldSecretVerifiesUntilTheGracePeriodEndsAndNotAfter() {
+        Api.Fixture o = Api.fixture();
+        String[] k = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(o.ws())));
+        String fresh = as(o.token()).body(Map.of("gracePeriodSeconds", 600)).post(o.keys() + "/" + k[0] + "/rotate")
+                .then().statusCode(200).extract().path("key");
+        assertEquals("VALID", verifyCode(k[1]), "old secret during the grace period");
+        assertEquals("VALID", verifyCode(fresh));
+        clock.advance(java.time.Duration.ofSeconds(599));
+        assertEquals("VALID", verifyCode(k[1]), "one second before the grace period ends");
+        clock.advance(java.time.Duration.ofSeconds(2));
+        assertEquals("NOT_FOUND", verifyCode(k[1]), "after it, like any wrong secret");
+        assertEquals("VALID", verifyCode(fresh));
+    }
+
+    static String verifyCode(String key) {
+        return as(null).body(Map.of("key", key)).post("/verify").then().statusCode(200).extract().path("code");
+    }
 
     @Test
     void createReturnsFullKeyOnceAndMaskedAfterwards() {
@@ -123,10 +149,10 @@ class KeyLifecycleTest {
         as(o.token()).post(o.keys() + "/" + a[0] + "/revoke").then().body("state", is("revoked"));
         as(a[1]).get("/api/v1/me").then().statusCode(401);
 
-        String expiresAt = java.time.Instant.now().plusSeconds(2).toString();
+        String expiresAt = clock.instant().plusSeconds(60).toString();
         String[] b = Api.key(o.slug(), o.token(), Map.of("kind", "admin", "name", "b", "expiresAt", expiresAt));
         as(b[1]).get("/api/v1/me").then().statusCode(200);
-        Thread.sleep(2500);
+        clock.advance(java.time.Duration.ofSeconds(61));
         as(b[1]).get("/api/v1/me").then().statusCode(401);
         as(o.token()).get(o.keys() + "/" + b[0]).then().body("state", is("expired"));
     }

@@ -48,7 +48,7 @@ final class ServiceProcess implements AutoCloseable {
                 "-Dquarkus.datasource.jdbc.url=" + jdbcUrl, "-Dquarkus.datasource.username=postgres",
                 "-Dmp.jwt.verify.publickey.location="
                         + new File("src/test/resources/test-jwt/publicKey.pem").getAbsolutePath(),
-                "-Dmp.jwt.verify.issuer=" + Tokens.ISSUER, "-Dlatchkey.verify.reconcile-interval=1S",
+                "-Dmp.jwt.verify.issuer=" + Tokens.ISSUER, "-Dlatchkey.verify.poll-interval=1S",
                 "-Dlatchkey.usage.flush-interval=1S"));
         extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", jar.toString()));

@@ -2,54 +2,20 @@ package dev.latchkey.verify;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.support.TestConfig;
 
 /** X-Forwarded-For is believed only from trusted proxies, read from the right. */
 class ClientIpTest {
 
     private static ClientIp withTrusted(List<String> cidrs) {
-        LatchkeyConfig.Verify verify = new LatchkeyConfig.Verify() {
-            public boolean cacheEnabled() {
-                return true;
-            }
-
-            public long cacheMaxSize() {
-                return 1;
-            }
-
-            public Duration negativeTtl() {
-                return Duration.ofSeconds(1);
-            }
-
-            public long negativeMaxSize() {
-                return 1;
-            }
-
-            public Duration maxStaleness() {
-                return Duration.ofMinutes(5);
-            }
-
-            public Duration reconcileInterval() {
-                return Duration.ofSeconds(5);
-            }
-
-            public Duration reconnectDelay() {
-                return Duration.ofSeconds(1);
-            }
-
-            public Optional<List<String>> trustedProxies() {
-                return Optional.of(cidrs);
-            }
-        };
-        LatchkeyConfig config = (LatchkeyConfig) java.lang.reflect.Proxy.newProxyInstance(
-                LatchkeyConfig.class.getClassLoader(), new Class<?>[] { LatchkeyConfig.class },
-                (proxy, method, args) -> method.getName().equals("verify") ? verify : null);
+        LatchkeyConfig config = TestConfig.withVerify(Map.of("trustedProxies", Optional.of(cidrs)));
         return new ClientIp(config);
     }
 

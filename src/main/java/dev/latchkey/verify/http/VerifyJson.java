@@ -1,4 +1,4 @@
-package dev.latchkey.verify;
+package dev.latchkey.verify.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +13,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.buffer.Buffer;
+
+import dev.latchkey.verify.Decision;
+import dev.latchkey.verify.cache.CachedKey;
 
 /** Writes verify answers with Jackson's streaming generator: small, allocation-light, exact field order. */
 @Singleton
@@ -31,15 +34,15 @@ public class VerifyJson {
             g.writeStartObject();
             g.writeBooleanField("valid", d.valid());
             g.writeStringField("code", d.code().name());
-            KeySnapshot k = d.key();
+            CachedKey k = d.key();
             if (k != null) {
                 g.writeStringField("keyId", k.keyId());
                 g.writeStringField("name", k.name());
                 g.writeStringField("kind", k.kind().wire());
-                g.writeStringField("organization", k.orgSlug());
-                strings(g, "workspaces", k.coveredWorkspaces());
+                g.writeStringField("organization", d.org().slug());
+                strings(g, "workspaces", k.coveredWorkspaces(d.org()));
                 g.writeStringField("actor", k.actor());
-                strings(g, "permissions", d.permissions() != null ? d.permissions() : k.permissions());
+                strings(g, "permissions", d.permissions() != null ? d.permissions() : k.grant(d.org()).permissions());
                 instant(g, "expiresAt", k.expiresAt());
                 if (d.rate() != null) {
                     g.writeObjectFieldStart("rateLimit");

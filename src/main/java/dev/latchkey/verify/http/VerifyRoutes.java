@@ -1,4 +1,4 @@
-package dev.latchkey.verify;
+package dev.latchkey.verify.http;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,6 +18,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import dev.latchkey.common.Cidr;
 import dev.latchkey.security.Permissions;
+import dev.latchkey.verify.ClientIp;
+import dev.latchkey.verify.Decision;
+import dev.latchkey.verify.VerifyCode;
+import dev.latchkey.verify.VerifyMetrics;
+import dev.latchkey.verify.VerifyRequest;
+import dev.latchkey.verify.VerifyService;
 
 /**
  * {@code POST /verify}: a plain Vert.x route on the event loop (no JAX-RS layer on the hottest path). Any well-formed
@@ -111,7 +117,7 @@ public class VerifyRoutes {
             }
         }
         if (key == null) {
-            key = keyFromHeaders(req);
+            key = PresentedKey.fromHeaders(req);
         }
         if (key == null || key.isEmpty()) {
             Problems.send(ctx, 400, "missing_key", "Bad Request",
@@ -132,16 +138,6 @@ public class VerifyRoutes {
                             .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
                             .end(json.write(d));
                 });
-    }
-
-    /** The key from {@code Authorization: Bearer} or {@code X-API-Key}. */
-    public static String keyFromHeaders(HttpServerRequest req) {
-        String auth = req.getHeader("Authorization");
-        if (auth != null && auth.length() > 7 && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return auth.substring(7).trim();
-        }
-        String apiKey = req.getHeader("X-API-Key");
-        return apiKey == null ? null : apiKey.trim();
     }
 
 }

@@ -1,4 +1,4 @@
-package dev.latchkey.verify;
+package dev.latchkey.verify.http;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,0 +1,38 @@
+package dev.latchkey.verify.cache;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one mutable place per organization that its cached keys point to: the current {@link OrgState} (null while it
+ * must be loaded again) and the rights of the members who own cached personal keys. Swapping {@link #state} is how an
+ * organization-wide change reaches all of the organization's keys at once.
+ */
+public final class OrgHandle {
+
+    final long id;
+    volatile OrgState state;
+    final ConcurrentHashMap<String, MemberRights> members = new ConcurrentHashMap<>();
+
+    OrgHandle(long id) {
+        this.id = id;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** The current state, or null when it has to be loaded. */
+    public OrgState state() {
+        return state;
+    }
+
+    /** Visits the members whose rights are cached. */
+    public void forEachMember(java.util.function.BiConsumer<String, MemberRights> visitor) {
+        members.forEach(visitor);
+    }
+
+    /** A member's rights, or null when they have to be loaded. */
+    public MemberRights member(String subject) {
+        return subject == null ? null : members.get(subject);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.latchkey.verify.sync;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.verify.VerifyMetrics;
+import dev.latchkey.verify.cache.CacheRefresher;
+import dev.latchkey.verify.cache.KeyCache;
+import dev.latchkey.verify.cache.KeyLoader.MemberRef;
+
+/**
+ * The read side of the change feed. A dedicated thread holds its own PostgreSQL connection (not from the pool) with
+ * {@code LISTEN}; on a notification, and every {@code poll-interval} anyway, it reads the outbox through
+ * {@link ChangeFeed} (which never skips a committed change) and refreshes what the rows name. It warms the cache at
+ * start-up and reconnects by itself; the feed's position survives reconnections, so nothing committed meanwhile is
+ * missed. If the pruner deleted rows this replica had not read, it reloads the whole cache. Each successful read marks
+ * the cache in sync; an outage stops that clock, which is what the staleness limit is measured against.
+ */
+@ApplicationScoped
+public class ChangeListener {
+
+    private static final Logger LOG = Logger.getLogger(ChangeListener.class);
+    static final int BATCH = 5_000;
+
+    private final KeyCache cache;
+    private final CacheRefresher refresher;
+    private final VerifyMetrics metrics;
+    private final LatchkeyConfig.Verify config;
+    private final String url;
+    private final String user;
+    private final Optional<String> password;
+    private final ChangeFeed feed = new ChangeFeed(0);
+    private volatile boolean running;
+    private Thread thread;
+
+    public ChangeListener(KeyCache cache, CacheRefresher refresher, VerifyMetrics metrics, LatchkeyConfig config,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") String user,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        this.cache = cache;
+        this.refresher = refresher;
+        this.metrics = metrics;
+        this.config = config.verify();
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        metrics.gauge(VerifyMetrics.FEED_PENDING,
+                "Changes applied above the feed horizon, waiting for older transactions to finish", feed::pending);
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::run, "latchkey-changes");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void run() {
+        boolean reportedDown = false;
+        while (running) {
+            try (Connection c = connect()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + ChangePublisher.CHANNEL);
+                }
+                if (!cache.warmed()) {
+                    reload(c);
+                    cache.markWarmed();
+                }
+                poll(c); // LISTEN is in place: from here on every commit notifies or is read by this poll
+                if (reportedDown) {
+                    LOG.info("Database reachable again; key cache caught up");
+                    reportedDown = false;
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                long every = config.pollInterval().toMillis();
+                long next = System.currentTimeMillis() + every;
+                while (running) {
+                    PGNotification[] notes = pg.getNotifications(250);
+                    if ((notes != null && notes.length > 0) || System.currentTimeMillis() >= next) {
+                        poll(c);
+                        next = System.currentTimeMillis() + every;
+                    }
+                }
+            } catch (Exception e) {
+                cache.markDatabaseDown();
+                if (!reportedDown && running) {
+                    LOG.warnf("Change listener lost the database (%s); known keys are served from memory "
+                            + "for up to %s", e.getMessage(), config.maxStaleness());
+                    reportedDown = true;
+                }
+                sleep(config.reconnectDelay().toMillis());
+            }
+        }
+    }
+
+    /** Full load: the feed restarts at the xmin of a snapshot taken before the load read anything. */
+    private void reload(Connection c) throws SQLException {
+        long xmin = OutboxReader.snapshotXmin(c);
+        cache.clear();
+        if (config.cacheEnabled()) {
+            refresher.warmUp(config.cacheMaxSize());
+        }
+        feed.restart(xmin);
+    }
+
+    /** Reads the feed until it is drained, applying what it returns; marks the cache in sync. */
+    void poll(Connection c) throws SQLException {
+        ChangeFeed.Source outbox = (horizon, afterTxid, afterId, limit) -> OutboxReader.read(c, horizon, afterTxid,
+                afterId, limit);
+        if (!feed.drain(outbox, BATCH, this::apply)) {
+            LOG.warn("The outbox was pruned past what this replica had read; reloading the key cache");
+            reload(c);
+            feed.drain(outbox, BATCH, this::apply);
+        }
+        cache.markInSync();
+    }
+
+    /** Refreshes what the changes name: keys (evict, reload), organizations' shared state, members' rights. */
+    void apply(Collection<Change> changes) throws SQLException {
+        if (changes.isEmpty() || !config.cacheEnabled()) {
+            return;
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        Set<Long> orgs = new LinkedHashSet<>();
+        Set<MemberRef> members = new LinkedHashSet<>();
+        for (Change ch : changes) {
+            if (ch.keyId() != null) {
+                keys.add(ch.keyId());
+            } else if (ch.subject() != null) {
+                members.add(new MemberRef(ch.orgId(), ch.subject()));
+            } else {
+                orgs.add(ch.orgId());
+            }
+        }
+        int n = refresher.refreshKeys(keys) + refresher.refreshOrgs(orgs) + refresher.refreshMembers(members);
+        LOG.debugf("applied %d changes (%d keys, %d orgs, %d members), %d entries refreshed", changes.size(),
+                keys.size(), orgs.size(), members.size(), n);
+        metrics.invalidated(n);
+    }
+
+    private Connection connect() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        password.ifPresent(pw -> p.setProperty("password", pw));
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("socketTimeout", "30");
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("ApplicationName", "latchkey-changes");
+        Connection c = DriverManager.getConnection(url, p);
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.latchkey.verify.sync;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+
+import org.jboss.logging.Logger;
+
+import dev.latchkey.apikey.KeyChanged;
+import dev.latchkey.member.MemberChanged;
+import dev.latchkey.role.RoleChanged;
+import dev.latchkey.verify.cache.CacheRefresher;
+import dev.latchkey.verify.cache.KeyCache;
+import dev.latchkey.verify.cache.KeyLoader.MemberRef;
+import dev.latchkey.workspace.WorkspaceCreated;
+import dev.latchkey.workspace.WorkspaceDeleted;
+
+/**
+ * The write side of the change feed: every change that a verify answer could see adds a row to the outbox and a NOTIFY,
+ * both inside the changing transaction, so they happen exactly when the change commits (and never when it rolls back).
+ * A key change names the key; a member change names the member; role and workspace changes name the organization. After
+ * the commit this replica also refreshes its own cache at once, before the caller gets its answer, so that it never
+ * answers from the state it just changed.
+ */
+@ApplicationScoped
+public class ChangePublisher {
+
+    public static final String CHANNEL = "latchkey_invalidations";
+    private static final Logger LOG = Logger.getLogger(ChangePublisher.class);
+
+    private final EntityManager em;
+    private final KeyCache cache;
+    private final CacheRefresher refresher;
+
+    public ChangePublisher(EntityManager em, KeyCache cache, CacheRefresher refresher) {
+        this.em = em;
+        this.cache = cache;
+        this.refresher = refresher;
+    }
+
+    void onKey(@Observes KeyChanged e) {
+        publish(e.organizationId(), e.keyId(), null);
+    }
+
+    void onRole(@Observes RoleChanged e) {
+        publish(e.organizationId(), null, null);
+    }
+
+    void onMember(@Observes MemberChanged e) {
+        publish(e.organizationId(), null, e.subject());
+    }
+
+    void onWorkspaceCreated(@Observes WorkspaceCreated e) {
+        publish(e.organizationId(), null, null);
+    }
+
+    void onWorkspaceDeleted(@Observes WorkspaceDeleted e) {
+        publish(e.organizationId(), null, null);
+    }
+
+    void evictKey(@Observes(during = TransactionPhase.AFTER_SUCCESS) KeyChanged e) {
+        cache.evict(e.keyId());
+    }
+
+    void refreshOnRole(@Observes(during = TransactionPhase.AFTER_SUCCESS) RoleChanged e) {
+        refreshOrg(e.organizationId());
+    }
+
+    void refreshOnWorkspaceCreated(@Observes(during = TransactionPhase.AFTER_SUCCESS) WorkspaceCreated e) {
+        refreshOrg(e.organizationId());
+    }
+
+    void refreshOnWorkspaceDeleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) WorkspaceDeleted e) {
+        refreshOrg(e.organizationId());
+    }
+
+    void refreshOnMember(@Observes(during = TransactionPhase.AFTER_SUCCESS) MemberChanged e) {
+        try {
+            refresher.refreshMembers(List.of(new MemberRef(e.organizationId(), e.subject())));
+        } catch (SQLException | RuntimeException ex) {
+            cache.invalidateMember(e.organizationId(), e.subject());
+            LOG.debugf("member refresh deferred to the feed: %s", ex.getMessage());
+        }
+    }
+
+    private void refreshOrg(long orgId) {
+        try {
+            refresher.refreshOrgs(List.of(orgId));
+        } catch (SQLException | RuntimeException ex) {
+            cache.invalidateOrg(orgId);
+            LOG.debugf("organization refresh deferred to the feed: %s", ex.getMessage());
+        }
+    }
+
+    private void publish(long orgId, String keyId, String subject) {
+        em.createNativeQuery("insert into key_invalidations (organization_id, key_id, subject) values (?1, ?2, ?3)")
+                .setParameter(1, orgId).setParameter(2, keyId).setParameter(3, subject).executeUpdate();
+        em.createNativeQuery("select pg_notify('" + CHANNEL + "', '')").getSingleResult();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.latchkey.it;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A thread-safe keep-alive client for black-box tests that call replicas from many threads at once. */
+final class Http {
+
+    static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Http() {
+    }
+
+    /** A call's status and parsed body (null when empty). */
+    record Answer(int status, JsonNode body) {
+    }
+
+    /** Sends a request with an optional bearer and JSON body. */
+    static Answer call(String method, String url, String bearer, Object body) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json");
+            if (bearer != null) {
+                b.header("Authorization", "Bearer " + bearer);
+            }
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
+        } catch (Exception e) {
+            throw new AssertionError(method + " " + url + " failed", e);
+        }
+    }
+
+    /** Like {@link #call} but fails unless the status is one of {@code expected}. */
+    static JsonNode expect(String method, String url, String bearer, Object body, int... expected) {
+        Answer a = call(method, url, bearer, body);
+        for (int e : expected) {
+            if (a.status() == e) {
+                return a.body();
+            }
+        }
+        throw new AssertionError(method + " " + url + " answered " + a.status() + ": " + a.body());
+    }
+
+    /** The verify code a replica gives for a request body. */
+    static String code(ServiceProcess s, Map<String, Object> body) {
+        Answer a = call("POST", s.baseUrl() + "/verify", null, body);
+        if (a.status() != 200) {
+            throw new AssertionError("verify answered " + a.status() + ": " + a.body());
+        }
+        return a.body().get("code").asText();
+    }
+
+    /** The value of a metric line (exact name and labels) on a replica's scrape, or 0. */
+    static double metric(ServiceProcess s, String line) {
+        try {
+            String page = CLIENT.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String l : page.split("\n")) {
+                if (l.startsWith(line + " ")) {
+                    return Double.parseDouble(l.substring(line.length() + 1).trim());
+                }
+            }
+            return 0;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.latchkey.verify.cache;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.support.TestConfig;
+import dev.latchkey.verify.VerifyMetrics;
+
+/**
+ * A load that overlapped an invalidation must not be cached: otherwise a key revoked while a replica was loading it
+ * would stay valid there. The same rule holds for an organization's shared state and a member's rights.
+ */
+class KeyCacheTest {
+
+    static KeyCache cache() {
+        return new KeyCache(TestConfig.withVerify(Map.of("cacheMaxSize", 1000L, "negativeMaxSize", 1000L)),
+                new VerifyMetrics(new SimpleMeterRegistry()));
+    }
+
+    static CachedKey key(KeyCache cache, String keyId, boolean revoked) {
+        return new CachedKey(1, keyId, cache.handle(7), KeyKind.SERVICE, "lks", "n", new byte[32], null, null, null,
+                revoked, true, "viewer", null, true, new long[0], null, null, null, null, null, 42);
+    }
+
+    static OrgState org(String slug) {
+        return new OrgState(7, slug, Map.of(), Map.of(1L, "ws"), Map.of("ws", 1L), List.of("ws"), 1);
+    }
+
+    @Test
+    void aLoadThatOverlappedAnInvalidationIsNotCached() {
+        KeyCache cache = cache();
+        long before = cache.generation();
+        cache.evict("AAAAAAAAAAAAAAAA"); // the revoke is applied while the (pre-revoke) load is in flight
+        assertFalse(cache.putLoaded("AAAAAAAAAAAAAAAA", key(cache, "AAAAAAAAAAAAAAAA", false), before));
+        assertNull(cache.get("AAAAAAAAAAAAAAAA"), "a stale load must not be cached");
+
+        assertTrue(cache.putLoaded("AAAAAAAAAAAAAAAA", key(cache, "AAAAAAAAAAAAAAAA", true), cache.generation()));
+        assertTrue(cache.get("AAAAAAAAAAAAAAAA").revoked(), "a load with no invalidation meanwhile is cached");
+    }
+
+    @Test
+    void anUnknownIdIsNotRememberedIfAChangeWasAppliedDuringTheLoad() {
+        KeyCache cache = cache();
+        long before = cache.generation();
+        cache.evict("BBBBBBBBBBBBBBBB"); // the creation's invalidation
+        cache.putLoaded("BBBBBBBBBBBBBBBB", null, before);
+        assertFalse(cache.isKnownUnknown("BBBBBBBBBBBBBBBB"));
+        cache.putLoaded("BBBBBBBBBBBBBBBB", null, cache.generation());
+        assertTrue(cache.isKnownUnknown("BBBBBBBBBBBBBBBB"));
+    }
+
+    @Test
+    void anOrganizationStateLoadedBeforeAnOrganizationChangeIsNotInstalled() {
+        KeyCache cache = cache();
+        long before = cache.generation();
+        cache.beginInvalidation(); // a role change is being applied
+        assertFalse(cache.installOrg(org("old"), before));
+        assertNull(cache.handle(7).state());
+        assertTrue(cache.installOrg(org("new"), cache.generation()));
+        assertEquals("new", cache.handle(7).state().slug());
+    }
+
+    @Test
+    void anOrganizationChangeReachesEveryKeyOfItThroughTheSharedHandle() {
+        KeyCache cache = cache();
+        cache.installOrg(org("before"), cache.generation());
+        CachedKey a = key(cache, "CCCCCCCCCCCCCCCC", false);
+        CachedKey b = key(cache, "DDDDDDDDDDDDDDDD", false);
+        cache.putLoaded(a.keyId(), a, cache.generation());
+        cache.putLoaded(b.keyId(), b, cache.generation());
+        cache.installOrg(org("after"), cache.beginInvalidation());
+        assertEquals("after", cache.get(a.keyId()).org().state().slug());
+        assertEquals("after", cache.get(b.keyId()).org().state().slug());
+        cache.invalidateOrg(7);
+        assertNull(cache.get(a.keyId()).org().state(), "a dropped state is loaded again on the next request");
+    }
+
+    @Test
+    void memberRightsLoadedBeforeAMemberChangeAreNotInstalled() {
+        KeyCache cache = cache();
+        long before = cache.generation();
+        cache.invalidateMember(7, "alice");
+        assertFalse(cache.installMember(7, "alice", MemberRights.ABSENT, before));
+        assertNull(cache.handle(7).member("alice"));
+        assertTrue(cache.installMember(7, "alice", MemberRights.ABSENT, cache.generation()));
+        assertFalse(cache.handle(7).member("alice").member());
+    }
+}

@@ -1,0 +1,74 @@
+package dev.latchkey.verify.sync;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.latchkey.support.Api;
+import dev.latchkey.support.PostgresTestResource;
+
+/**
+ * Pruning deletes only old rows of finished transactions and raises the high-water mark; a replica whose feed is at or
+ * below the mark reloads its cache instead of trusting a feed with holes.
+ */
+@QuarkusTest
+class OutboxPrunerTest {
+
+    @Inject
+    OutboxPruner pruner;
+
+    static long scalar(Statement s, String sql) throws Exception {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void oldRowsArePrunedAndTheMarkRisesToTheHighestDeletedTransaction() throws Exception {
+        try (Connection c = PostgresTestResource.connect(); Statement s = c.createStatement()) {
+            long oldTx = scalar(s,
+                    "with i as (insert into key_invalidations (organization_id, created_at) "
+                            + "values (1, now() - interval '3 days'), (1, now() - interval '2 days') returning txid) "
+                            + "select max(txid)::text::bigint from i");
+            long recent = scalar(s, "with i as (insert into key_invalidations (organization_id) values (1) "
+                    + "returning id) select id from i");
+            assertTrue(pruner.prune() >= 2);
+            assertEquals(0,
+                    scalar(s, "select count(*) from key_invalidations where created_at < now() - interval '1 day'"));
+            assertEquals(1, scalar(s, "select count(*) from key_invalidations where id = " + recent),
+                    "recent rows stay");
+            assertTrue(scalar(s, "select through_txid::text::bigint from key_invalidations_pruned") >= oldTx);
+        }
+    }
+
+    @Test
+    void aReplicaBehindThePruneMarkReloadsItsCache() throws Exception {
+        Api.Fixture o = Api.fixture();
+        String[] k = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(o.ws())));
+        Path log = Path.of("target/latchkey-test.log");
+        long before = Files.readAllLines(log).stream().filter(l -> l.contains("reloading the key cache")).count();
+        try (Connection c = PostgresTestResource.connect(); Statement s = c.createStatement()) {
+            // as if rows up to this very transaction had been pruned before this replica read them
+            s.executeUpdate("update key_invalidations_pruned set through_txid = pg_current_xact_id()");
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(log).stream()
+                .filter(l -> l.contains("reloading the key cache")).count() > before);
+        io.restassured.RestAssured.given().contentType("application/json").body(Map.of("key", k[1])).post("/verify")
+                .then().statusCode(200).body("code", org.hamcrest.Matchers.is("VALID"));
+    }
+}
