@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Instant;
 
 import javax.sql.DataSource;
@@ -17,7 +16,6 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 
-import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.verify.VerifyMetrics;
 
 /**
@@ -32,13 +30,10 @@ public class UsageFlusher {
 
     private final UsageRecorder recorder;
     private final DataSource dataSource;
-    private final Clock clock;
 
-    public UsageFlusher(UsageRecorder recorder, DataSource dataSource, Clock clock, LatchkeyConfig config,
-            VerifyMetrics metrics) {
+    public UsageFlusher(UsageRecorder recorder, DataSource dataSource, VerifyMetrics metrics) {
         this.recorder = recorder;
         this.dataSource = dataSource;
-        this.clock = clock;
         metrics.gauge(VerifyMetrics.USAGE_BACKLOG, "Usage slots and last-used marks waiting to be written",
                 recorder::backlog);
     }
@@ -56,7 +51,7 @@ public class UsageFlusher {
 
     /** Writes everything counted so far; false (and nothing lost) when the database refused. */
     public synchronized boolean flush() {
-        UsageRecorder.Drained batch = recorder.drain(clock.millis());
+        UsageRecorder.Drained batch = recorder.drain();
         if (batch.isEmpty()) {
             return true;
         }

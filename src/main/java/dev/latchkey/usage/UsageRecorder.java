@@ -1,90 +1,108 @@
 package dev.latchkey.usage;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Singleton;
 
 import dev.latchkey.verify.VerifyCode;
 
 /**
- * Counts verify outcomes per key and hour, and the last successful use of each key, in memory: the hot path only
- * increments. {@link UsageFlusher} drains it in batches; what a failed flush drained is put back, so nothing is lost
+ * Counts verify outcomes per key and hour, and the last successful use of each key, in memory: the hot path increments
+ * counters on the cached key ({@link UsageCounters}) and queues the key the first time after each flush. No map per
+ * key: {@link UsageFlusher} drains the queue in batches; what a failed flush drained is put back, so nothing is lost
  * while the database is away.
  */
 @Singleton
 public class UsageRecorder {
 
-    private static final int CODES = VerifyCode.values().length;
-
-    /** One key in one hour. */
-    public record Slot(long keyPk, long hourEpochSecond) {
-    }
-
     /** A drained count. */
     public record Count(long keyPk, long hourEpochSecond, VerifyCode code, long count) {
     }
 
-    /** What one flush takes out. */
+    /** What one flush takes out: counts summed per (key, hour, outcome), and last uses per key. */
     public record Drained(List<Count> counts, Map<Long, Long> lastUsed) {
         public boolean isEmpty() {
             return counts.isEmpty() && lastUsed.isEmpty();
         }
     }
 
-    private final ConcurrentHashMap<Slot, AtomicLongArray> counts = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Long> lastUsed = new ConcurrentHashMap<>();
+    /** Receives counts. */
+    @FunctionalInterface
+    interface CountSink {
+        void accept(long keyPk, long hourEpochSecond, VerifyCode code, long n);
+    }
 
-    /** Counts one outcome for a key; a VALID answer also marks the key as used. */
-    public void record(long keyPk, VerifyCode code, long nowMillis) {
-        long hour = nowMillis / 3_600_000L * 3_600L;
-        counts.computeIfAbsent(new Slot(keyPk, hour), s -> new AtomicLongArray(CODES)).incrementAndGet(code.ordinal());
-        if (code == VerifyCode.VALID) {
-            lastUsed.merge(keyPk, nowMillis, Math::max);
+    /** Receives last uses. */
+    @FunctionalInterface
+    interface LastUsedSink {
+        void accept(long keyPk, long atMillis);
+    }
+
+    private record Slot(long keyPk, long hourEpochSecond, VerifyCode code) {
+    }
+
+    private final ConcurrentLinkedQueue<UsageCounters> dirty = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Counts of finished hours and of failed flushes, waiting for the next flush. */
+    private final List<Count> pending = new ArrayList<>();
+    private final Map<Long, Long> pendingLastUsed = new HashMap<>();
+
+    /** Counts one outcome for a key. */
+    public void record(UsageCounters key, VerifyCode code, long nowMillis) {
+        key.record(code, nowMillis, this);
+    }
+
+    void enqueue(UsageCounters key) {
+        queued.incrementAndGet();
+        dirty.add(key);
+    }
+
+    void addCount(long keyPk, long hourEpochSecond, VerifyCode code, long n) {
+        synchronized (pending) {
+            pending.add(new Count(keyPk, hourEpochSecond, code, n));
         }
     }
 
-    /** Takes out everything counted so far. Slots two hours old and empty are dropped. */
-    public Drained drain(long nowMillis) {
-        List<Count> out = new ArrayList<>();
-        long currentHour = nowMillis / 3_600_000L * 3_600L;
-        counts.forEach((slot, arr) -> {
-            boolean any = false;
-            for (int i = 0; i < CODES; i++) {
-                long n = arr.getAndSet(i, 0);
-                if (n > 0) {
-                    out.add(new Count(slot.keyPk(), slot.hourEpochSecond(), VerifyCode.values()[i], n));
-                    any = true;
-                }
+    /** Takes out everything counted so far, summed per (key, hour, outcome). */
+    public Drained drain() {
+        Map<Slot, Long> sums = new HashMap<>();
+        Map<Long, Long> used = new HashMap<>();
+        synchronized (pending) {
+            for (Count c : pending) {
+                sums.merge(new Slot(c.keyPk(), c.hourEpochSecond(), c.code()), c.count(), Long::sum);
             }
-            // nobody counts into an hour that ended two hours ago: safe to forget the empty slot
-            if (!any && slot.hourEpochSecond() <= currentHour - 7_200) {
-                counts.remove(slot, arr);
-            }
-        });
-        Map<Long, Long> used = new java.util.HashMap<>();
-        lastUsed.forEach((k, v) -> {
-            if (lastUsed.remove(k, v)) {
-                used.put(k, v);
-            }
-        });
-        return new Drained(out, used);
+            pending.clear();
+            used.putAll(pendingLastUsed);
+            pendingLastUsed.clear();
+        }
+        UsageCounters key;
+        while ((key = dirty.poll()) != null) {
+            queued.decrementAndGet();
+            key.drain((pk, hour, code, n) -> sums.merge(new Slot(pk, hour, code), n, Long::sum),
+                    (pk, at) -> used.merge(pk, at, Math::max));
+        }
+        List<Count> counts = new ArrayList<>(sums.size());
+        sums.forEach((s, n) -> counts.add(new Count(s.keyPk(), s.hourEpochSecond(), s.code(), n)));
+        return new Drained(counts, used);
     }
 
     /** Puts a drained batch back after a failed flush. */
     public void restore(Drained drained) {
-        for (Count c : drained.counts()) {
-            counts.computeIfAbsent(new Slot(c.keyPk(), c.hourEpochSecond()), s -> new AtomicLongArray(CODES))
-                    .addAndGet(c.code().ordinal(), c.count());
+        synchronized (pending) {
+            pending.addAll(drained.counts());
+            drained.lastUsed().forEach((k, v) -> pendingLastUsed.merge(k, v, Math::max));
         }
-        drained.lastUsed().forEach((k, v) -> lastUsed.merge(k, v, Math::max));
     }
 
-    /** Slots and last-used marks waiting for a flush. */
+    /** Keys and batches waiting for a flush. */
     public long backlog() {
-        return counts.size() + lastUsed.size();
+        synchronized (pending) {
+            return queued.get() + pending.size() + pendingLastUsed.size();
+        }
     }
 }

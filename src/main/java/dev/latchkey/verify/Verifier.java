@@ -1,5 +1,6 @@
 package dev.latchkey.verify;
 
+import java.security.MessageDigest;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -35,8 +36,7 @@ public class Verifier {
     public Decision decide(Resolved r, KeyFormat.ParsedKey presented, VerifyRequest request, long nowMillis) {
         CachedKey key = r.key();
         var org = r.org();
-        if (!key.prefix().equals(presented.prefix().stored()) || !hasher.matchesCurrentOrPrevious(presented.secret(),
-                key.secretHash(), key.previousSecretHash(), key.previousSecretExpiresAt(), nowMillis)) {
+        if (!key.prefix().equals(presented.prefix().stored()) || !secretMatches(key, presented, nowMillis)) {
             return Decision.of(VerifyCode.NOT_FOUND);
         }
         if (key.revoked()) {
@@ -81,6 +81,17 @@ public class Verifier {
             return new Decision(VerifyCode.RATE_LIMITED, key, org, effective, header, rate);
         }
         return new Decision(VerifyCode.VALID, key, org, effective, header, rate);
+    }
+
+    /** The current secret, or the previous one while a rotation's grace period lasts; hashed once, constant time. */
+    private boolean secretMatches(CachedKey key, KeyFormat.ParsedKey presented, long nowMillis) {
+        byte[] digest = hasher.hash(presented.secret());
+        if (key.currentSecretIs(digest)) {
+            return true;
+        }
+        byte[] previous = key.previousSecretHash();
+        return previous != null && key.previousSecretExpiresAt() != null
+                && key.previousSecretExpiresAt().toEpochMilli() > nowMillis && MessageDigest.isEqual(digest, previous);
     }
 
     private static Collection<String> effective(Grant grant, Set<String> ownerHolds) {

@@ -123,7 +123,7 @@ public class VerifyService {
 
     private Decision done(Decision d, VerifyMetrics.Endpoint endpoint, long start) {
         if (d.key() != null) {
-            usage.record(d.key().id(), d.code(), clock.millis());
+            usage.record(d.key(), d.code(), clock.millis());
         }
         metrics.recorded(endpoint, d.code(), start);
         return d;

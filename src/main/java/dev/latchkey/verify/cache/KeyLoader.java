@@ -210,14 +210,17 @@ public class KeyLoader {
             workspaceIds[i] = ws[i];
         }
         Arrays.sort(workspaceIds);
-        String kind = rs.getString("kind");
-        return new CachedKey(rs.getLong("id"), rs.getString("key_id"), handles.apply(rs.getLong("organization_id")),
-                KeyKind.fromWire(kind), rs.getString("prefix").intern(), rs.getString("name"),
-                rs.getBytes("secret_hash"), rs.getBytes("previous_secret_hash"),
-                instant(rs.getTimestamp("previous_secret_expires_at")), instant(rs.getTimestamp("expires_at")),
-                rs.getBoolean("revoked"), rs.getBoolean("enabled"), role == null ? null : role.intern(), permissions,
-                rs.getBoolean("all_workspaces"), workspaceIds, rs.getString("owner_subject"), rs.getString("meta"),
-                rateLimit, rateWindow, allowlist, rs.getLong("fp"));
+        String keyId = rs.getString("key_id");
+        String name = rs.getString("name");
+        OrgHandle org = handles.apply(rs.getLong("organization_id"));
+        CachedKey.Extras extras = new CachedKey.Extras(rs.getBytes("previous_secret_hash"),
+                instant(rs.getTimestamp("previous_secret_expires_at")), permissions, rs.getString("owner_subject"),
+                rs.getString("meta"), rateLimit, rateWindow, allowlist);
+        return new CachedKey(rs.getLong("id"), keyId, org, KeyKind.fromWire(rs.getString("kind")),
+                rs.getString("prefix").intern(), keyId.equals(name) ? keyId : name, // the default name is the keyId
+                rs.getBytes("secret_hash"), instant(rs.getTimestamp("expires_at")), rs.getBoolean("revoked"),
+                rs.getBoolean("enabled"), role == null ? null : role.intern(), rs.getBoolean("all_workspaces"),
+                org.workspaces(workspaceIds), rs.getLong("fp"), extras);
     }
 
     private OrgState readOrg(ResultSet rs) throws SQLException {

@@ -12,6 +12,9 @@ public final class OrgHandle {
     final long id;
     volatile OrgState state;
     final ConcurrentHashMap<String, MemberRights> members = new ConcurrentHashMap<>();
+    /** One shared array per single workspace: most keys are scoped to one, and a million copies would cost 24 MB. */
+    private final ConcurrentHashMap<Long, long[]> singles = new ConcurrentHashMap<>();
+    private static final long[] NONE = new long[0];
 
     OrgHandle(long id) {
         this.id = id;
@@ -24,6 +27,14 @@ public final class OrgHandle {
     /** The current state, or null when it has to be loaded. */
     public OrgState state() {
         return state;
+    }
+
+    /** A canonical instance of a sorted workspace-id set (shared for the empty and single-workspace cases). */
+    public long[] workspaces(long[] sorted) {
+        if (sorted.length == 0) {
+            return NONE;
+        }
+        return sorted.length == 1 ? singles.computeIfAbsent(sorted[0], w -> sorted) : sorted;
     }
 
     /** Visits the members whose rights are cached. */

@@ -25,8 +25,8 @@ class KeyCacheTest {
     }
 
     static CachedKey key(KeyCache cache, String keyId, boolean revoked) {
-        return new CachedKey(1, keyId, cache.handle(7), KeyKind.SERVICE, "lks", "n", new byte[32], null, null, null,
-                revoked, true, "viewer", null, true, new long[0], null, null, null, null, null, 42);
+        return new CachedKey(1, keyId, cache.handle(7), KeyKind.SERVICE, "lks", "n", new byte[32], null, revoked, true,
+                "viewer", true, new long[0], 42, null);
     }
 
     static OrgState org(String slug) {

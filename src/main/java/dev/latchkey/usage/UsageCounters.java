@@ -1,0 +1,126 @@
+package dev.latchkey.usage;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import dev.latchkey.verify.VerifyCode;
+
+/**
+ * One key's verify outcomes in the current hour and its last successful use, kept on the cached key itself so that the
+ * hot path does no map lookup and allocates nothing. A key with something to flush sits once in the
+ * {@link UsageRecorder}'s queue; replacing or evicting the cached entry does not lose its counts (the queue still holds
+ * it).
+ * <p>
+ * Why no count is lost: a record increments first and checks the dirty flag after; a drain clears the flag first and
+ * takes the counts after. An increment either lands before the take (and is taken) or after it, when it sees the flag
+ * clear and queues the key again. At an hour boundary a request racing the roll-over may be counted in the adjacent
+ * hour; it is never dropped.
+ */
+public abstract class UsageCounters {
+
+    private static final int CODES = VerifyCode.values().length;
+    private static final int VALID = VerifyCode.VALID.ordinal();
+    private static final VarHandle VALID_COUNT;
+    private static final VarHandle DIRTY;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            VALID_COUNT = l.findVarHandle(UsageCounters.class, "valid", long.class);
+            DIRTY = l.findVarHandle(UsageCounters.class, "dirty", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The key's row id. */
+    private final long keyPk;
+    /** Hours since the epoch that the counts belong to (0 before the first use). */
+    private volatile int hour;
+    private volatile long valid;
+    /** Other outcomes, created on the first denial: most keys are only ever VALID. */
+    private volatile AtomicLongArray others;
+    private volatile long lastUsedMillis;
+    private volatile int dirty;
+
+    protected UsageCounters(long keyPk) {
+        this.keyPk = keyPk;
+    }
+
+    /** The key's row id. */
+    public long id() {
+        return keyPk;
+    }
+
+    /** Counts one outcome; a VALID one also marks the key used (to the second). */
+    final void record(VerifyCode code, long nowMillis, UsageRecorder recorder) {
+        int h = (int) (nowMillis / 3_600_000L);
+        if (h != hour) {
+            rollOver(h, recorder);
+        }
+        if (code.ordinal() == VALID) {
+            VALID_COUNT.getAndAdd(this, 1L);
+            if (nowMillis - lastUsedMillis >= 1_000) {
+                lastUsedMillis = nowMillis;
+            }
+        } else {
+            others().incrementAndGet(code.ordinal());
+        }
+        if (dirty == 0 && DIRTY.compareAndSet(this, 0, 1)) {
+            recorder.enqueue(this);
+        }
+    }
+
+    private AtomicLongArray others() {
+        AtomicLongArray o = others;
+        if (o == null) {
+            synchronized (this) {
+                o = others;
+                if (o == null) {
+                    o = new AtomicLongArray(CODES);
+                    others = o;
+                }
+            }
+        }
+        return o;
+    }
+
+    private synchronized void rollOver(int h, UsageRecorder recorder) {
+        if (h == hour) {
+            return;
+        }
+        if (hour != 0) {
+            takeCounts(recorder::addCount);
+        }
+        hour = h;
+    }
+
+    /** Clears the dirty flag, then hands over the counts and the last use. */
+    final synchronized void drain(UsageRecorder.CountSink counts, UsageRecorder.LastUsedSink used) {
+        dirty = 0;
+        takeCounts(counts);
+        long last = lastUsedMillis;
+        if (last != 0) {
+            lastUsedMillis = 0;
+            used.accept(keyPk, last);
+        }
+    }
+
+    private void takeCounts(UsageRecorder.CountSink sink) {
+        long hourEpochSecond = hour * 3_600L;
+        long v = (long) VALID_COUNT.getAndSet(this, 0L);
+        if (v > 0) {
+            sink.accept(keyPk, hourEpochSecond, VerifyCode.VALID, v);
+        }
+        AtomicLongArray o = others;
+        if (o != null) {
+            for (int i = 0; i < CODES; i++) {
+                long n = o.getAndSet(i, 0);
+                if (n > 0) {
+                    sink.accept(keyPk, hourEpochSecond, VerifyCode.values()[i], n);
+                }
+            }
+        }
+    }
+}
