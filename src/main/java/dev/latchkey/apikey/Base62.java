@@ -13,6 +13,17 @@ public final class Base62 {
         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
 
+    /** The value of {@code length} base62 characters (already checked to be base62) starting at {@code offset}. */
+    public static long decode(byte[] text, int offset, int length) {
+        long v = 0;
+        for (int i = offset; i < offset + length; i++) {
+            int c = text[i];
+            int digit = c <= '9' ? c - '0' : c <= 'Z' ? c - 'A' + 10 : c - 'a' + 36;
+            v = v * 62 + digit;
+        }
+        return v;
+    }
+
     /** {@code value} (non-negative) in base62, left-padded with {@code 0} to {@code width} characters. */
     public static String encode(long value, int width) {
         char[] out = new char[width];

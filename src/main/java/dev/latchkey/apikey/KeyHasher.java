@@ -46,7 +46,19 @@ public class KeyHasher {
     /** The stored hash of a secret. */
     public byte[] hash(String secret) {
         byte[] input = secret.getBytes(StandardCharsets.US_ASCII);
-        return hmac != null ? hmac.get().doFinal(input) : sha256.get().digest(input);
+        return hash(input, 0, input.length);
+    }
+
+    /** The stored hash of the secret in {@code bytes[offset, offset + length)}. */
+    public byte[] hash(byte[] bytes, int offset, int length) {
+        if (hmac != null) {
+            Mac mac = hmac.get();
+            mac.update(bytes, offset, length);
+            return mac.doFinal();
+        }
+        MessageDigest sha = sha256.get();
+        sha.update(bytes, offset, length);
+        return sha.digest();
     }
 
     /**

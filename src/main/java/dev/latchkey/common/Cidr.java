@@ -2,17 +2,14 @@ package dev.latchkey.common;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.regex.Pattern;
+
+import io.netty.util.NetUtil;
 
 /**
  * An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}; a bare address is a /32 or
  * /128). Only literal addresses are accepted, so parsing never does DNS.
  */
 public final class Cidr {
-
-    private static final Pattern IPV4 = Pattern
-            .compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private final byte[] network;
     private final int prefix;
@@ -52,22 +49,61 @@ public final class Cidr {
         return new Cidr(bytes, prefix);
     }
 
-    /** Parses a literal IP address; null when {@code text} is not one. */
+    /**
+     * Parses a literal IP address; null when {@code text} is not one. No regex and no {@link InetAddress}: strict
+     * dotted-quad IPv4 by hand (no leading zeros), IPv6 by Netty's parser; IPv4-mapped IPv6 and zone ids are refused.
+     */
     public static byte[] literal(String text) {
-        if (text == null) {
+        if (text == null || text.isEmpty() || text.length() > 45) {
             return null;
         }
-        boolean v4 = IPV4.matcher(text).matches();
-        boolean v6 = !v4 && text.indexOf(':') >= 0 && IPV6.matcher(text).matches();
-        if (!v4 && !v6) {
+        if (text.indexOf(':') < 0) {
+            return ipv4(text);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.')) {
+                return null;
+            }
+        }
+        byte[] b = NetUtil.createByteArrayFromIpAddressString(text);
+        if (b == null || b.length != 16) {
             return null;
         }
-        try {
-            byte[] b = InetAddress.getByName(text).getAddress();
-            return v6 && b.length == 4 ? null : b; // IPv4-mapped IPv6 is collapsed by the JDK: reject it
-        } catch (UnknownHostException e) {
-            return null;
+        boolean mapped = b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
+        for (int i = 0; i < 10 && mapped; i++) {
+            mapped = b[i] == 0;
         }
+        return mapped ? null : b;
+    }
+
+    private static byte[] ipv4(String text) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || part > 3) {
+                    return null;
+                }
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9') {
+                if (digits > 0 && value == 0) {
+                    return null; // a leading zero
+                }
+                value = value * 10 + (c - '0');
+                if (++digits > 3 || value > 255) {
+                    return null;
+                }
+            } else {
+                return null;
+            }
+        }
+        return part == 4 ? out : null;
     }
 
     /** Whether the address (raw bytes) lies in this network. */

@@ -60,29 +60,35 @@ public class AuthorizeRoutes {
 
     private void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
+        // query parameters are parsed only when there is a query: nginx and Traefik send none
+        boolean query = req.query() != null;
         boolean nginx = "nginx".equalsIgnoreCase(req.getHeader("X-Latchkey-Mode"))
-                || "nginx".equalsIgnoreCase(req.getParam("mode"));
+                || (query && "nginx".equalsIgnoreCase(req.getParam("mode")));
         String key = PresentedKey.fromHeaders(req);
         if (key == null || key.isEmpty()) {
             deny(ctx, Decision.missing(), nginx);
             return;
         }
-        String workspace = first(req.getHeader("X-Latchkey-Workspace"), req.getParam("workspace"));
-        String permission = first(req.getHeader("X-Latchkey-Permission"), req.getParam("permission"));
+        String workspace = first(req.getHeader("X-Latchkey-Workspace"), query ? req.getParam("workspace") : null);
+        String permission = first(req.getHeader("X-Latchkey-Permission"), query ? req.getParam("permission") : null);
         List<String> permissions = null;
         if (permission != null) {
-            permissions = new ArrayList<>();
-            for (String p : permission.split(",")) {
-                String t = p.trim();
+            permissions = new ArrayList<>(2);
+            int from = 0;
+            while (from <= permission.length()) {
+                int comma = permission.indexOf(',', from);
+                int end = comma < 0 ? permission.length() : comma;
+                String t = permission.substring(from, end).trim();
                 if (!Permissions.isValid(t)) {
                     Problems.send(ctx, 400, "validation_failed", "Bad Request",
                             "Not a permission: X-Latchkey-Permission");
                     return;
                 }
                 permissions.add(t);
+                from = end + 1;
             }
         }
-        byte[] ip = clientIp.resolve(req.remoteAddress().hostAddress(), req.getHeader("X-Forwarded-For"));
+        VerifyRequest.Address ip = clientIp.of(req);
         verify.verify(new VerifyRequest(key, workspace, permissions, ip), VerifyMetrics.Endpoint.AUTHORIZE)
                 .onComplete(ar -> {
                     if (ar.failed()) {

@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The permission calculus. A permission is {@code [a-z0-9_.:-]+} made of {@code :}-separated segments, where a whole
@@ -19,50 +18,75 @@ public final class Permissions {
     public static final String ALL = "*";
     public static final int MAX_LENGTH = 128;
     public static final int MAX_COUNT = 100;
-    private static final Pattern SEGMENT = Pattern.compile("\\*|[a-z0-9_.-]+");
 
     private Permissions() {
     }
 
-    /** Whether {@code p} is a syntactically valid permission. */
+    /** Whether {@code p} is a syntactically valid permission (a character loop: this runs on the hot path). */
     public static boolean isValid(String p) {
         if (p == null || p.isEmpty() || p.length() > MAX_LENGTH) {
             return false;
         }
-        for (String segment : p.split(":", -1)) {
-            if (!SEGMENT.matcher(segment).matches()) {
+        int length = 0; // of the current segment
+        boolean star = false; // the current segment holds a '*'
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c == ':') {
+                if (length == 0 || (star && length != 1)) {
+                    return false;
+                }
+                length = 0;
+                star = false;
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-') {
+                length++;
+            } else if (c == '*') {
+                length++;
+                star = true;
+            } else {
                 return false;
             }
         }
-        return true;
+        return length > 0 && (!star || length == 1); // '*' only as a whole segment
     }
 
     /**
      * Whether the held pattern {@code held} covers {@code wanted}. A {@code *} in {@code wanted} is matched literally,
-     * so this also answers "is pattern {@code wanted} a subset of {@code held}".
+     * so this also answers "is pattern {@code wanted} a subset of {@code held}". Walks both strings in place.
      */
     public static boolean covers(String held, String wanted) {
         if (held.equals(ALL) || held.equals(wanted)) {
             return true;
         }
-        String[] h = held.split(":", -1);
-        String[] w = wanted.split(":", -1);
-        for (int i = 0; i < h.length; i++) {
-            boolean last = i == h.length - 1;
-            if (i >= w.length) {
-                return false;
+        int hi = 0;
+        int wi = 0;
+        while (true) {
+            int he = held.indexOf(':', hi);
+            boolean heldLast = he < 0;
+            if (heldLast) {
+                he = held.length();
             }
-            if (h[i].equals(ALL)) {
-                if (last) {
-                    return true;
+            int we = wanted.indexOf(':', wi);
+            boolean wantedLast = we < 0;
+            if (wantedLast) {
+                we = wanted.length();
+            }
+            boolean star = he - hi == 1 && held.charAt(hi) == '*';
+            if (star) {
+                if (heldLast) {
+                    return true; // a trailing * covers one or more segments
                 }
-                continue;
-            }
-            if (!h[i].equals(w[i])) {
+            } else if (he - hi != we - wi || !held.regionMatches(hi, wanted, wi, he - hi)) {
                 return false;
             }
+            if (heldLast) {
+                return wantedLast;
+            }
+            if (wantedLast) {
+                return false; // held has more segments than wanted
+            }
+            hi = he + 1;
+            wi = we + 1;
         }
-        return h.length == w.length;
     }
 
     /** Whether some permission of {@code held} covers {@code wanted}. */

@@ -5,6 +5,8 @@ import java.util.List;
 
 import jakarta.inject.Singleton;
 
+import io.vertx.core.http.HttpServerRequest;
+
 import dev.latchkey.common.Cidr;
 import dev.latchkey.config.LatchkeyConfig;
 
@@ -24,6 +26,11 @@ public class ClientIp {
                 trusted.add(Cidr.parse(cidr.trim()));
             }
         }
+    }
+
+    /** The caller of a request, resolved only if a key's allow-list asks for it. */
+    public VerifyRequest.Address of(HttpServerRequest req) {
+        return () -> resolve(req.remoteAddress().hostAddress(), req.getHeader("X-Forwarded-For"));
     }
 
     /** The client address as bytes, or null when it cannot be told. */

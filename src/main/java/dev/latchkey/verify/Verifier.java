@@ -51,7 +51,8 @@ public class Verifier {
         if (key.kind() == KeyKind.ADMIN || (key.kind() == KeyKind.PERSONAL && !r.owner().member())) {
             return Decision.of(VerifyCode.FORBIDDEN, key, org);
         }
-        if (key.ipAllowlist() != null && !key.ipAllowlist().isEmpty() && !allowed(key.ipAllowlist(), request.ip())) {
+        if (key.ipAllowlist() != null && !key.ipAllowlist().isEmpty()
+                && !allowed(key.ipAllowlist(), request.ip().resolve())) {
             return Decision.of(VerifyCode.IP_NOT_ALLOWED, key, org);
         }
         String workspace = request.workspace();
@@ -85,7 +86,7 @@ public class Verifier {
 
     /** The current secret, or the previous one while a rotation's grace period lasts; hashed once, constant time. */
     private boolean secretMatches(CachedKey key, KeyFormat.ParsedKey presented, long nowMillis) {
-        byte[] digest = hasher.hash(presented.secret());
+        byte[] digest = hasher.hash(presented.raw(), presented.secretStart(), KeyFormat.SECRET_LENGTH);
         if (key.currentSecretIs(digest)) {
             return true;
         }

@@ -38,4 +38,30 @@ class CidrTest {
         assertTrue(v6.contains(Cidr.literal("2001:db8:ffff::1")));
         assertFalse(v6.contains(Cidr.literal("2001:db9::1")));
     }
+
+    @Test
+    void literalAgreesWithTheJdkOnGeneratedAddresses() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        for (int n = 0; n < 50_000; n++) {
+            int[] o = { random.nextInt(300), random.nextInt(256), random.nextInt(256), random.nextInt(256) };
+            String v4 = o[0] + "." + o[1] + "." + o[2] + "." + o[3];
+            byte[] got = Cidr.literal(v4);
+            if (o[0] > 255) {
+                assertNull(got, v4);
+            } else {
+                assertArrayEquals(java.net.InetAddress.getByName(v4).getAddress(), got, v4);
+            }
+            StringBuilder v6 = new StringBuilder();
+            for (int g = 0; g < 8; g++) {
+                v6.append(g == 0 ? "" : ":").append(Integer.toHexString(random.nextInt(1 + random.nextInt(65536))));
+            }
+            String text = v6.toString();
+            byte[] jdk = java.net.InetAddress.getByName(text).getAddress();
+            assertArrayEquals(jdk.length == 16 ? jdk : null, Cidr.literal(text), text);
+        }
+        for (String bad : new String[] { "01.2.3.4", "1.2.3.4.5", "1..2.3", "1.2.3.", ".1.2.3", "1.2.3.-4",
+                "::ffff:1.2.3.4", "fe80::1%eth0", "1:2:3:4:5:6:7:8:9", ":::", "g::1" }) {
+            assertNull(Cidr.literal(bad), bad);
+        }
+    }
 }

@@ -69,4 +69,67 @@ class PermissionsTest {
         assertEquals(Set.of(), Permissions.intersect(List.of("write"), List.of("read")));
         assertEquals(Set.of("*"), Permissions.intersect(List.of("*"), List.of("*")));
     }
+
+    /** The regex-and-split implementation that the hot path's character loops replaced, kept as the reference. */
+    static final java.util.regex.Pattern REFERENCE_SEGMENT = java.util.regex.Pattern.compile("\\*|[a-z0-9_.-]+");
+
+    static boolean referenceValid(String p) {
+        if (p == null || p.isEmpty() || p.length() > Permissions.MAX_LENGTH) {
+            return false;
+        }
+        for (String segment : p.split(":", -1)) {
+            if (!REFERENCE_SEGMENT.matcher(segment).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean referenceCovers(String held, String wanted) {
+        if (held.equals("*") || held.equals(wanted)) {
+            return true;
+        }
+        String[] h = held.split(":", -1);
+        String[] w = wanted.split(":", -1);
+        for (int i = 0; i < h.length; i++) {
+            boolean last = i == h.length - 1;
+            if (i >= w.length) {
+                return false;
+            }
+            if (h[i].equals("*")) {
+                if (last) {
+                    return true;
+                }
+                continue;
+            }
+            if (!h[i].equals(w[i])) {
+                return false;
+            }
+        }
+        return h.length == w.length;
+    }
+
+    @Test
+    void theHotPathParsersAgreeWithTheReferenceOnGeneratedInput() {
+        String alphabet = "ab:*-._0Z ";
+        java.util.Random random = new java.util.Random(42);
+        java.util.List<String> valid = new java.util.ArrayList<>();
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder b = new StringBuilder();
+            int len = random.nextInt(9);
+            for (int i = 0; i < len; i++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String p = b.toString();
+            assertEquals(referenceValid(p), Permissions.isValid(p), "isValid(\"" + p + "\")");
+            if (referenceValid(p)) {
+                valid.add(p);
+            }
+        }
+        for (int n = 0; n < 200_000; n++) {
+            String h = valid.get(random.nextInt(valid.size()));
+            String w = valid.get(random.nextInt(valid.size()));
+            assertEquals(referenceCovers(h, w), Permissions.covers(h, w), "covers(" + h + ", " + w + ")");
+        }
+    }
 }

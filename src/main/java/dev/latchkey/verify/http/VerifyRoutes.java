@@ -124,10 +124,9 @@ public class VerifyRoutes {
                     "Send the key in the body, in Authorization: Bearer, or in X-API-Key");
             return;
         }
-        if (ip == null) {
-            ip = clientIp.resolve(req.remoteAddress().hostAddress(), req.getHeader("X-Forwarded-For"));
-        }
-        verify.verify(new VerifyRequest(key, workspace, permissions, ip), VerifyMetrics.Endpoint.VERIFY)
+        byte[] given = ip;
+        VerifyRequest.Address address = given != null ? () -> given : clientIp.of(req);
+        verify.verify(new VerifyRequest(key, workspace, permissions, address), VerifyMetrics.Endpoint.VERIFY)
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         ctx.fail(500, ar.cause());

@@ -1,0 +1,112 @@
+package dev.latchkey.usage;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import dev.latchkey.verify.VerifyCode;
+
+/** Usage counters lose nothing when requests race flushes and hour roll-overs. */
+class UsageRecorderTest {
+
+    static final class Key extends UsageCounters {
+        Key(long id) {
+            super(id);
+        }
+    }
+
+    static final long HOUR = 3_600_000L;
+
+    @Test
+    void countsAreSummedPerKeyHourAndOutcome() {
+        UsageRecorder r = new UsageRecorder();
+        Key a = new Key(1);
+        long t = 1_000 * HOUR + 5;
+        r.record(a, VerifyCode.VALID, t);
+        r.record(a, VerifyCode.VALID, t + 2_000);
+        r.record(a, VerifyCode.RATE_LIMITED, t + 3_000);
+        r.record(a, VerifyCode.VALID, t + HOUR); // next hour
+        UsageRecorder.Drained d = r.drain();
+        Map<String, Long> got = new HashMap<>();
+        d.counts().forEach(c -> got.put(c.hourEpochSecond() / 3600 + ":" + c.code(), c.count()));
+        assertEquals(Map.of("1000:VALID", 2L, "1000:RATE_LIMITED", 1L, "1001:VALID", 1L), got);
+        assertEquals(Map.of(1L, t + HOUR), d.lastUsed());
+        assertTrue(r.drain().isEmpty(), "drained means gone");
+        assertEquals(0, r.backlog());
+    }
+
+    @Test
+    void aFailedFlushIsPutBack() {
+        UsageRecorder r = new UsageRecorder();
+        Key a = new Key(1);
+        r.record(a, VerifyCode.VALID, 7 * HOUR);
+        UsageRecorder.Drained d = r.drain();
+        r.restore(d);
+        r.record(a, VerifyCode.VALID, 7 * HOUR + 10);
+        UsageRecorder.Drained again = r.drain();
+        assertEquals(1, again.counts().size());
+        assertEquals(2, again.counts().get(0).count());
+    }
+
+    @Test
+    void concurrentRecordsDrainsAndHourRollOversLoseNothing() throws Exception {
+        UsageRecorder r = new UsageRecorder();
+        List<Key> keys = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            keys.add(new Key(i + 1));
+        }
+        int threads = 4;
+        int perThread = 200_000;
+        VerifyCode[] codes = { VerifyCode.VALID, VerifyCode.VALID, VerifyCode.VALID,
+                VerifyCode.INSUFFICIENT_PERMISSIONS };
+        Map<Long, Long> drainedPerKey = new HashMap<>();
+        AtomicBoolean done = new AtomicBoolean();
+        CountDownLatch start = new CountDownLatch(1);
+        Thread flusher = new Thread(() -> {
+            while (!done.get()) {
+                add(drainedPerKey, r.drain());
+            }
+        });
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int seed = t;
+            writers.add(new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    long now = (10 + i / 20_000) * HOUR + i; // ten hour boundaries crossed while writing
+                    r.record(keys.get((i + seed) % keys.size()), codes[i % codes.length], now);
+                }
+            }));
+        }
+        flusher.start();
+        writers.forEach(Thread::start);
+        start.countDown();
+        for (Thread w : writers) {
+            w.join();
+        }
+        done.set(true);
+        flusher.join();
+        add(drainedPerKey, r.drain());
+        long total = drainedPerKey.values().stream().mapToLong(Long::longValue).sum();
+        assertEquals((long) threads * perThread, total, "every recorded outcome was drained exactly once");
+        for (Key k : keys) {
+            assertEquals((long) threads * perThread / keys.size(), drainedPerKey.get(k.id()), "key " + k.id());
+        }
+        assertEquals(0, r.backlog());
+    }
+
+    private static void add(Map<Long, Long> sums, UsageRecorder.Drained d) {
+        d.counts().forEach(c -> sums.merge(c.keyPk(), c.count(), Long::sum));
+    }
+}
