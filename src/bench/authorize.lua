@@ -1,8 +1,11 @@
--- wrk: GET /authorize with X-API-Key taken in turn from $KEYS_FILE (one key per line)
+-- wrk: GET /authorize with X-API-Key taken in turn from $KEYS_FILE (one key per line); prints p99.9 at the end
 local keys = {}
 for line in io.lines(os.getenv("KEYS_FILE")) do keys[#keys + 1] = line end
 local i = math.random(#keys)
 request = function()
   i = i % #keys + 1
   return wrk.format("GET", "/authorize", {["X-API-Key"] = keys[i]})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("p99.9_us %d\n", latency:percentile(99.9)))
 end

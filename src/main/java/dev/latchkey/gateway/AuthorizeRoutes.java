@@ -54,8 +54,10 @@ public class AuthorizeRoutes {
     }
 
     void routes(@Observes Router router) {
-        router.route("/authorize").handler(this::handle).failureHandler(Problems::failure);
-        router.route("/authorize/*").handler(this::handle).failureHandler(Problems::failure);
+        router.route("/authorize").order(PresentedKey.ROUTE_ORDER).handler(this::handle)
+                .failureHandler(Problems::failure);
+        router.route("/authorize/*").order(PresentedKey.ROUTE_ORDER + 1).handler(this::handle)
+                .failureHandler(Problems::failure);
     }
 
     private void handle(RoutingContext ctx) {

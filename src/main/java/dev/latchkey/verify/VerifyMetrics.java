@@ -29,6 +29,8 @@ public class VerifyMetrics {
     public static final String CACHE_REPAIRS = "latchkey.key.cache.resync.repairs";
     public static final String CACHE_STALENESS = "latchkey.key.cache.staleness.seconds";
     public static final String DATABASE_UP = "latchkey.database.up";
+    public static final String RESYNC_CYCLE_SECONDS = "latchkey.key.cache.resync.cycle.seconds";
+    public static final String RESYNC_CYCLE_KEYS = "latchkey.key.cache.resync.cycle.keys";
     public static final String FEED_PENDING = "latchkey.key.feed.pending";
     public static final String USAGE_BACKLOG = "latchkey.usage.flush.backlog";
 

@@ -22,7 +22,8 @@ import dev.latchkey.apikey.KeyPrefix;
  * masked suffix), because a million keys through the API would take too long. Prints the full keys to a file for the
  * load generator. Also writes well-formed unknown keys.
  *
- * usage: Seed JDBC_URL COUNT KEYS_FILE [UNKNOWN_FILE]
+ * usage: Seed JDBC_URL COUNT KEYS_FILE [UNKNOWN_FILE]; {@code -Dorg=SLUG} (default bench, created if missing) and
+ * {@code -Drole=NAME} (default viewer) choose where the keys go and the role they carry.
  */
 public final class Seed {
 
@@ -37,8 +38,10 @@ public final class Seed {
         try (Connection c = DriverManager
                 .getConnection(url + (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true", "postgres", "")) {
             c.setAutoCommit(false);
-            long org = idOf(c, "insert into organizations (slug, name, created_at) values ('bench', 'Bench', now()) "
-                    + "on conflict (slug) do update set name = excluded.name returning id");
+            String slug = System.getProperty("org", "bench");
+            String role = System.getProperty("role", "viewer");
+            long org = idOf(c, "insert into organizations (slug, name, created_at) values ('" + slug
+                    + "', 'Bench', now()) " + "on conflict (slug) do update set name = excluded.name returning id");
             try (Statement s = c.createStatement()) {
                 s.execute("insert into workspaces (organization_id, slug, name, created_at, updated_at) select " + org
                         + ", 'bench', 'Bench', now(), now() where not exists (select 1 from workspaces where slug = 'bench'"
@@ -49,7 +52,7 @@ public final class Seed {
                     """
                             insert into api_keys (key_id, organization_id, kind, prefix, origin, name, secret_hash, key_suffix, role,
                               scope_type, all_workspaces, created_by_type, created_by_id, created_by_name, created_at, updated_at,
-                              enabled) values (?, ?, 'service', 'lks', 'native', ?, ?, ?, 'viewer', 'organization', true, 'user',
+                              enabled) values (?, ?, 'service', 'lks', 'native', ?, ?, ?, ?, 'organization', true, 'user',
                               'bench', 'bench', ?, ?, true)""");
                     BufferedWriter out = Files.newBufferedWriter(keysFile, StandardCharsets.US_ASCII)) {
                 for (int i = 0; i < count; i++) {
@@ -61,8 +64,9 @@ public final class Seed {
                     ins.setString(3, keyId);
                     ins.setBytes(4, sha.digest(secret.getBytes(StandardCharsets.US_ASCII)));
                     ins.setString(5, key.substring(key.length() - 4));
-                    ins.setTimestamp(6, now);
+                    ins.setString(6, role);
                     ins.setTimestamp(7, now);
+                    ins.setTimestamp(8, now);
                     ins.addBatch();
                     out.write(key);
                     out.newLine();

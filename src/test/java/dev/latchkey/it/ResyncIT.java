@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.latchkey.support.Api;
+import dev.latchkey.support.Http;
 import dev.latchkey.support.PostgresTestResource;
 import dev.latchkey.support.Tokens;
 
@@ -60,8 +61,8 @@ class ResyncIT {
     /** Waits until both replicas answer {@code expected}; returns the milliseconds it took. */
     static long awaitEverywhere(Map<String, Object> body, String expected) {
         long start = System.nanoTime();
-        Awaitility.await().atMost(INTERVAL.multipliedBy(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> Http.code(a, body).equals(expected) && Http.code(b, body).equals(expected));
+        Awaitility.await().atMost(INTERVAL.multipliedBy(5)).pollInterval(Duration.ofMillis(50)).until(
+                () -> Http.code(a.baseUrl(), body).equals(expected) && Http.code(b.baseUrl(), body).equals(expected));
         return (System.nanoTime() - start) / 1_000_000;
     }
 
@@ -90,11 +91,11 @@ class ResyncIT {
                 List.of("write"));
         Map<String, Object> personalBody = Map.of("key", personal.get("key").asText(), "workspace", ws);
         for (ServiceProcess s : List.of(a, b)) {
-            assertEquals("VALID", Http.code(s, viewerBody));
-            assertEquals("VALID", Http.code(s, writeBody));
-            assertEquals("VALID", Http.code(s, personalBody));
+            assertEquals("VALID", Http.code(s.baseUrl(), viewerBody));
+            assertEquals("VALID", Http.code(s.baseUrl(), writeBody));
+            assertEquals("VALID", Http.code(s.baseUrl(), personalBody));
         }
-        double repairsBefore = Http.metric(b, "latchkey_key_cache_resync_repairs_total");
+        double repairsBefore = Http.metric(b.baseUrl(), "latchkey_key_cache_resync_repairs_total");
 
         sql("update api_keys set revoked_at = now() where key_id = ?", viewer.get("id").asText());
         long revokeMs = awaitEverywhere(viewerBody, "REVOKED");
@@ -105,7 +106,7 @@ class ResyncIT {
 
         System.out.printf("direct SQL, resync interval %d ms: revoke refused on both replicas after %d ms, role "
                 + "change %d ms, member removal %d ms%n", INTERVAL.toMillis(), revokeMs, roleMs, memberMs);
-        assertTrue(Http.metric(b, "latchkey_key_cache_resync_repairs_total") >= repairsBefore + 3,
+        assertTrue(Http.metric(b.baseUrl(), "latchkey_key_cache_resync_repairs_total") >= repairsBefore + 3,
                 "the resync (not the feed) repaired them");
         long bound = INTERVAL.toMillis() + 1_000; // the interval, plus polling and a busy machine
         assertTrue(revokeMs <= bound && roleMs <= bound && memberMs <= bound,

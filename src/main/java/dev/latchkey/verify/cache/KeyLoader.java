@@ -39,23 +39,32 @@ public class KeyLoader {
     public record MemberRef(long orgId, String subject) {
     }
 
-    /** Everything of a key row that a verify answer depends on, hashed in a fixed order. */
+    /** A key row with its workspace ids, looked up per key (few keys: the index answers each). */
     private static final String KEY_FROM = """
              from api_keys k
             cross join lateral (select array(select aw.workspace_id from api_key_workspaces aw
                                               where aw.api_key_id = k.id order by 1) as ws_ids) w
             """;
+    /** The same for every key at once (warm-up): one pass over the scope table, hash-joined. */
+    private static final String KEY_FROM_BULK = """
+             from api_keys k
+             left join (select api_key_id, array_agg(workspace_id order by workspace_id) as ids
+                          from api_key_workspaces group by api_key_id) a on a.api_key_id = k.id
+            cross join lateral (select coalesce(a.ids, '{}'::bigint[]) as ws_ids) w
+            """;
+    /** Everything of a key row that a verify answer depends on, hashed in a fixed order. */
     private static final String KEY_FINGERPRINT = """
             hashtextextended(row(k.key_id, k.organization_id, k.kind, k.prefix, k.name, k.secret_hash,
                    k.previous_secret_hash, k.previous_secret_expires_at, k.expires_at, k.revoked_at, k.deleted_at,
                    k.enabled, k.role, k.permissions, k.all_workspaces, k.owner_subject, k.meta, k.rate_limit,
                    k.rate_limit_window_seconds, k.ip_allowlist, w.ws_ids)::text, 0)""";
-    private static final String KEY_SELECT = """
+    private static final String KEY_COLUMNS = """
             select k.id, k.key_id, k.organization_id, k.kind, k.prefix, k.name, k.secret_hash, k.previous_secret_hash,
                    k.previous_secret_expires_at, k.expires_at,
                    (k.revoked_at is not null or k.deleted_at is not null) as revoked, k.enabled, k.role,
                    k.permissions, k.all_workspaces, k.owner_subject, k.meta::text as meta, k.rate_limit,
-                   k.rate_limit_window_seconds, k.ip_allowlist, w.ws_ids, """ + KEY_FINGERPRINT + " as fp" + KEY_FROM;
+                   k.rate_limit_window_seconds, k.ip_allowlist, w.ws_ids, """ + KEY_FINGERPRINT + " as fp";
+    private static final String KEY_SELECT = KEY_COLUMNS + KEY_FROM;
 
     private static final String ORG_SELECT = """
             select id, slug, roles, ws_ids, ws_slugs, hashtextextended(row(slug, roles, ws_ids, ws_slugs)::text, 0) as fp

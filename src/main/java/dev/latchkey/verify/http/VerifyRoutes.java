@@ -48,7 +48,8 @@ public class VerifyRoutes {
     }
 
     void routes(@Observes Router router) {
-        router.post("/verify").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::handle)
+        router.post("/verify").order(PresentedKey.ROUTE_ORDER + 2)
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::handle)
                 .failureHandler(Problems::failure);
     }
 

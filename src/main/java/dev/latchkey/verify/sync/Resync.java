@@ -55,6 +55,10 @@ public class Resync {
     private Iterator<CachedKey> cycle;
     private int perSlice;
     private int slice;
+    private long cycleNanos;
+    private long cycleKeys;
+    private volatile double lastCycleSeconds;
+    private volatile long lastCycleKeys;
 
     public Resync(KeyCache cache, KeyLoader loader, CacheRefresher refresher, VerifyMetrics metrics,
             LatchkeyConfig config) {
@@ -63,6 +67,10 @@ public class Resync {
         this.refresher = refresher;
         this.metrics = metrics;
         this.config = config.verify();
+        metrics.gauge(VerifyMetrics.RESYNC_CYCLE_SECONDS,
+                "Time the last complete resync cycle spent in database queries", () -> lastCycleSeconds);
+        metrics.gauge(VerifyMetrics.RESYNC_CYCLE_KEYS, "Cached keys compared by the last complete resync cycle",
+                () -> lastCycleKeys);
     }
 
     void start(@Observes StartupEvent event) {
@@ -104,7 +112,14 @@ public class Resync {
     /** One slice: at a cycle's start also organizations and members. Returns how many entries were repaired. */
     public synchronized int step() throws SQLException {
         int repaired = 0;
+        long start = System.nanoTime();
         if (cycle == null || slice >= SLICES) {
+            if (cycle != null) {
+                lastCycleSeconds = cycleNanos / 1e9;
+                lastCycleKeys = cycleKeys;
+            }
+            cycleNanos = 0;
+            cycleKeys = 0;
             repaired += checkShared();
             cycle = cache.keys().iterator();
             perSlice = (int) Math.max(1, (cache.size() + SLICES - 1) / SLICES);
@@ -116,6 +131,8 @@ public class Resync {
             batch.add(cycle.next());
         }
         repaired += checkKeys(batch);
+        cycleNanos += System.nanoTime() - start;
+        cycleKeys += batch.size();
         if (repaired > 0) {
             metrics.repaired(repaired);
             LOG.infof("resync repaired %d cache entries that the change feed had not", repaired);

@@ -1,4 +1,4 @@
-package dev.latchkey.it;
+package dev.latchkey.support;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,21 +11,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A thread-safe keep-alive client for black-box tests that call replicas from many threads at once. */
-final class Http {
+public final class Http {
 
-    static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    public static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private Http() {
     }
 
     /** A call's status and parsed body (null when empty). */
-    record Answer(int status, JsonNode body) {
+    public record Answer(int status, JsonNode body) {
     }
 
     /** Sends a request with an optional bearer and JSON body. */
-    static Answer call(String method, String url, String bearer, Object body) {
+    public static Answer call(String method, String url, String bearer, Object body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json");
@@ -42,7 +42,7 @@ final class Http {
     }
 
     /** Like {@link #call} but fails unless the status is one of {@code expected}. */
-    static JsonNode expect(String method, String url, String bearer, Object body, int... expected) {
+    public static JsonNode expect(String method, String url, String bearer, Object body, int... expected) {
         Answer a = call(method, url, bearer, body);
         for (int e : expected) {
             if (a.status() == e) {
@@ -52,19 +52,19 @@ final class Http {
         throw new AssertionError(method + " " + url + " answered " + a.status() + ": " + a.body());
     }
 
-    /** The verify code a replica gives for a request body. */
-    static String code(ServiceProcess s, Map<String, Object> body) {
-        Answer a = call("POST", s.baseUrl() + "/verify", null, body);
+    /** The verify code a service at {@code baseUrl} gives for a request body. */
+    public static String code(String baseUrl, Map<String, Object> body) {
+        Answer a = call("POST", baseUrl + "/verify", null, body);
         if (a.status() != 200) {
             throw new AssertionError("verify answered " + a.status() + ": " + a.body());
         }
         return a.body().get("code").asText();
     }
 
-    /** The value of a metric line (exact name and labels) on a replica's scrape, or 0. */
-    static double metric(ServiceProcess s, String line) {
+    /** The value of a metric line (exact name and labels) on a service's scrape, or 0. */
+    public static double metric(String baseUrl, String line) {
         try {
-            String page = CLIENT.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/metrics")).build(),
+            String page = CLIENT.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             for (String l : page.split("\n")) {
                 if (l.startsWith(line + " ")) {
