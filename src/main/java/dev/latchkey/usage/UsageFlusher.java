@@ -34,7 +34,8 @@ public class UsageFlusher {
     public UsageFlusher(UsageRecorder recorder, DataSource dataSource, VerifyMetrics metrics) {
         this.recorder = recorder;
         this.dataSource = dataSource;
-        metrics.gauge(VerifyMetrics.USAGE_BACKLOG, "Usage slots and last-used marks waiting to be written",
+        metrics.gauge(VerifyMetrics.USAGE_BACKLOG,
+                "Finished-hour counts, failed-flush batches and retired cache entries waiting to be written",
                 recorder::backlog);
     }
 

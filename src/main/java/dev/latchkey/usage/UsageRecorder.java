@@ -2,10 +2,10 @@ package dev.latchkey.usage;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
 
@@ -13,9 +13,10 @@ import dev.latchkey.verify.VerifyCode;
 
 /**
  * Counts verify outcomes per key and hour, and the last successful use of each key, in memory: the hot path increments
- * counters on the cached key ({@link UsageCounters}) and queues the key the first time after each flush. No map per
- * key: {@link UsageFlusher} drains the queue in batches; what a failed flush drained is put back, so nothing is lost
- * while the database is away.
+ * counters on the cached key ({@link UsageCounters}); no map, no allocation. {@link UsageFlusher} drains the cached
+ * keys that have counts (the key cache registers itself as the {@link #source}) and the entries that left the cache
+ * with counts ({@link #retire}); what a failed flush drained is put back, so nothing is lost while the database is
+ * away.
  */
 @Singleton
 public class UsageRecorder {
@@ -46,8 +47,14 @@ public class UsageRecorder {
     private record Slot(long keyPk, long hourEpochSecond, VerifyCode code) {
     }
 
-    private final ConcurrentLinkedQueue<UsageCounters> dirty = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    /** Where the live counters are (the key cache's entries). */
+    private volatile Supplier<Iterable<? extends UsageCounters>> source = List::of;
+    /**
+     * Entries that left the cache with counts, with the flush number they were retired at. A request may still hold a
+     * retired entry for a moment, so it is drained by two flushes before it is forgotten.
+     */
+    private final Map<UsageCounters, Integer> retired = new IdentityHashMap<>();
+    private int flushes;
     /** Counts of finished hours and of failed flushes, waiting for the next flush. */
     private final List<Count> pending = new ArrayList<>();
     private final Map<Long, Long> pendingLastUsed = new HashMap<>();
@@ -57,9 +64,18 @@ public class UsageRecorder {
         key.record(code, nowMillis, this);
     }
 
-    void enqueue(UsageCounters key) {
-        queued.incrementAndGet();
-        dirty.add(key);
+    /** Registers where the live counters are. */
+    public void source(Supplier<Iterable<? extends UsageCounters>> counters) {
+        this.source = counters;
+    }
+
+    /** An entry left the cache (replaced, evicted): its counts are still flushed. */
+    public void retire(UsageCounters key) {
+        if (key.dirty()) {
+            synchronized (retired) {
+                retired.putIfAbsent(key, flushes);
+            }
+        }
     }
 
     void addCount(long keyPk, long hourEpochSecond, VerifyCode code, long n) {
@@ -80,11 +96,19 @@ public class UsageRecorder {
             used.putAll(pendingLastUsed);
             pendingLastUsed.clear();
         }
-        UsageCounters key;
-        while ((key = dirty.poll()) != null) {
-            queued.decrementAndGet();
-            key.drain((pk, hour, code, n) -> sums.merge(new Slot(pk, hour, code), n, Long::sum),
-                    (pk, at) -> used.merge(pk, at, Math::max));
+        CountSink countSink = (pk, hour, code, n) -> sums.merge(new Slot(pk, hour, code), n, Long::sum);
+        LastUsedSink usedSink = (pk, at) -> used.merge(pk, at, Math::max);
+        for (UsageCounters key : source.get()) {
+            if (key.dirty()) {
+                key.drain(countSink, usedSink);
+            }
+        }
+        synchronized (retired) {
+            int now = flushes++;
+            retired.entrySet().removeIf(e -> {
+                e.getKey().drain(countSink, usedSink);
+                return e.getValue() < now; // drained by two flushes: no request holds it any more
+            });
         }
         List<Count> counts = new ArrayList<>(sums.size());
         sums.forEach((s, n) -> counts.add(new Count(s.keyPk(), s.hourEpochSecond(), s.code(), n)));
@@ -99,10 +123,12 @@ public class UsageRecorder {
         }
     }
 
-    /** Keys and batches waiting for a flush. */
+    /** Counts of finished hours and failed flushes, and retired entries, waiting for a flush. */
     public long backlog() {
-        synchronized (pending) {
-            return queued.get() + pending.size() + pendingLastUsed.size();
+        synchronized (retired) {
+            synchronized (pending) {
+                return pending.size() + pendingLastUsed.size() + retired.size();
+            }
         }
     }
 }

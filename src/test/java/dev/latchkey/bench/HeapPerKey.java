@@ -22,9 +22,9 @@ public final class HeapPerKey {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of("cacheMaxSize", (long) n + 10)),
-                new VerifyMetrics(new SimpleMeterRegistry()));
         UsageRecorder usage = new UsageRecorder();
+        KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of("cacheMaxSize", (long) n + 10)),
+                new VerifyMetrics(new SimpleMeterRegistry()), usage);
         long now = System.currentTimeMillis();
         long before = used();
         SecureRandom r = new SecureRandom();
@@ -43,7 +43,7 @@ public final class HeapPerKey {
         }
         cache.size();
         long after = used();
-        usage.drain(); // after the measurement: the queue of used keys is transient, the counters are not
+
         System.out.printf("%d keys: %.1f MB, %d bytes per cached key%n", n, (after - before) / 1048576.0,
                 (after - before) / n);
     }

@@ -24,10 +24,17 @@ class UsageRecorderTest {
 
     static final long HOUR = 3_600_000L;
 
+    /** A recorder whose live counters are these keys (as the key cache registers its entries). */
+    static UsageRecorder recorder(List<? extends UsageCounters> live) {
+        UsageRecorder r = new UsageRecorder();
+        r.source(() -> live);
+        return r;
+    }
+
     @Test
     void countsAreSummedPerKeyHourAndOutcome() {
-        UsageRecorder r = new UsageRecorder();
         Key a = new Key(1);
+        UsageRecorder r = recorder(List.of(a));
         long t = 1_000 * HOUR + 5;
         r.record(a, VerifyCode.VALID, t);
         r.record(a, VerifyCode.VALID, t + 2_000);
@@ -44,8 +51,8 @@ class UsageRecorderTest {
 
     @Test
     void aFailedFlushIsPutBack() {
-        UsageRecorder r = new UsageRecorder();
         Key a = new Key(1);
+        UsageRecorder r = recorder(List.of(a));
         r.record(a, VerifyCode.VALID, 7 * HOUR);
         UsageRecorder.Drained d = r.drain();
         r.restore(d);
@@ -57,11 +64,11 @@ class UsageRecorderTest {
 
     @Test
     void concurrentRecordsDrainsAndHourRollOversLoseNothing() throws Exception {
-        UsageRecorder r = new UsageRecorder();
         List<Key> keys = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             keys.add(new Key(i + 1));
         }
+        UsageRecorder r = recorder(keys);
         int threads = 4;
         int perThread = 200_000;
         VerifyCode[] codes = { VerifyCode.VALID, VerifyCode.VALID, VerifyCode.VALID,
@@ -104,6 +111,27 @@ class UsageRecorderTest {
             assertEquals((long) threads * perThread / keys.size(), drainedPerKey.get(k.id()), "key " + k.id());
         }
         assertEquals(0, r.backlog());
+    }
+
+    @Test
+    void anEntryThatLeftTheCacheWithCountsIsStillFlushedEvenIfUsedRightAfter() {
+        List<Key> live = new ArrayList<>();
+        Key old = new Key(5);
+        live.add(old);
+        UsageRecorder r = recorder(live);
+        r.record(old, VerifyCode.VALID, 3 * HOUR);
+        live.clear(); // replaced in the cache (a refresh) ...
+        r.retire(old);
+        Map<Long, Long> sums = new HashMap<>();
+        add(sums, r.drain());
+        r.record(old, VerifyCode.VALID, 3 * HOUR + 1); // ... by a request that still held the old entry
+        add(sums, r.drain());
+        add(sums, r.drain());
+        assertEquals(Map.of(5L, 2L), sums);
+        assertEquals(0, r.backlog(), "forgotten after two flushes");
+        Key clean = new Key(6);
+        r.retire(clean);
+        assertEquals(0, r.backlog(), "an entry without counts is not kept");
     }
 
     private static void add(Map<Long, Long> sums, UsageRecorder.Drained d) {

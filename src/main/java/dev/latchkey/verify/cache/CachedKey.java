@@ -50,6 +50,11 @@ public final class CachedKey extends UsageCounters {
     private final long[] workspaceIds;
     private final long fingerprint;
     private final Extras extras;
+    /** The last resync cycle that found this entry's row (or the cycle it was loaded in); fits the object's padding. */
+    private volatile int seenInCycle = cycle;
+
+    /** The resync's cycle number, stamped on entries as they are made. */
+    private static volatile int cycle;
 
     /**
      * @param role
@@ -83,6 +88,21 @@ public final class CachedKey extends UsageCounters {
         this.workspaceIds = workspaceIds;
         this.fingerprint = fingerprint;
         this.extras = extras == null || extras.empty() ? null : extras;
+    }
+
+    /** Starts a resync cycle: entries made from now on count as seen in it. Returns its number. */
+    public static int beginResyncCycle() {
+        return ++cycle;
+    }
+
+    /** The resync found this entry's row in the given cycle. */
+    public void seenIn(int resyncCycle) {
+        seenInCycle = resyncCycle;
+    }
+
+    /** The last cycle this entry's row was found in (or the cycle it was made in). */
+    public int seenInCycle() {
+        return seenInCycle;
     }
 
     /** Whether a presented secret's hash is this key's current one, in time independent of where they differ. */

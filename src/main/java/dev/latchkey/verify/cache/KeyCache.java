@@ -11,6 +11,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.usage.UsageRecorder;
 import dev.latchkey.verify.VerifyMetrics;
 
 /**
@@ -38,9 +39,16 @@ public class KeyCache {
     private volatile boolean warmed;
     private volatile boolean databaseUp;
 
-    public KeyCache(LatchkeyConfig config, VerifyMetrics metrics) {
+    public KeyCache(LatchkeyConfig config, VerifyMetrics metrics, UsageRecorder usage) {
         LatchkeyConfig.Verify v = config.verify();
-        this.keys = Caffeine.newBuilder().maximumSize(v.cacheMaxSize()).build();
+        // an entry that leaves (replaced, evicted, dropped) keeps its usage counts until they are flushed
+        this.keys = Caffeine.newBuilder().maximumSize(v.cacheMaxSize())
+                .<String, CachedKey> removalListener((id, key, cause) -> {
+                    if (key != null) {
+                        usage.retire(key);
+                    }
+                }).build();
+        usage.source(() -> keys.asMap().values());
         this.unknown = Caffeine.newBuilder().maximumSize(v.negativeMaxSize()).expireAfterWrite(v.negativeTtl()).build();
         this.maxStalenessNanos = v.maxStaleness().toNanos();
         metrics.gauge(VerifyMetrics.CACHE_SIZE, "Keys in the cache", keys::estimatedSize);
@@ -54,6 +62,16 @@ public class KeyCache {
     /** The cached key, or null. */
     public CachedKey get(String keyId) {
         return keys.getIfPresent(keyId);
+    }
+
+    /** The cached key, or null, without counting as a use (the resync must not skew which keys are evicted). */
+    public CachedKey peek(String keyId) {
+        return keys.policy().getIfPresentQuietly(keyId);
+    }
+
+    /** Forgets that a key id was unknown (it exists now: created or restored behind the service's back). */
+    public void forgetUnknown(String keyId) {
+        unknown.invalidate(keyId);
     }
 
     /** Whether the key id is remembered as unknown. */

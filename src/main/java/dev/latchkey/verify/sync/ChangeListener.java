@@ -172,6 +172,7 @@ public class ChangeListener {
         p.setProperty("socketTimeout", "30");
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "latchkey-changes");
+        p.setProperty("options", "-c jit=off");
         Connection c = DriverManager.getConnection(url, p);
         c.setAutoCommit(true);
         return c;

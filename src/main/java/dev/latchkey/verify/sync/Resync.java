@@ -3,7 +3,6 @@ package dev.latchkey.verify.sync;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -32,12 +31,16 @@ import dev.latchkey.verify.cache.OrgState;
  * (or dropped). A change that bypassed the service — an operator's SQL, a restored backup — therefore stops a revoked
  * key on every replica within one interval.
  * <p>
- * The comparison is by fingerprint: PostgreSQL hashes exactly the columns each entry was built from, so a cycle reads 8
- * bytes per key instead of the key. One cycle walks the cache in {@link #SLICES} slices spread over the interval (with
- * 1,000,000 keys: 50,000 per query every 3 s); organizations and members are checked once per cycle. A key id that the
- * database no longer has at all is evicted. Keys cached during a cycle were loaded after it began and are covered by
- * the next one, so every entry is checked within at most two intervals of its load and one interval of any change after
- * that.
+ * The comparison is by fingerprint: PostgreSQL computes, from the row version ({@code xmin}) and the workspace set, a
+ * number that changes with every write, so a check reads 8 bytes per key. A cycle walks the key table in
+ * {@link #SLICES} id ranges (index range scans, not look-ups of scattered ids) over half the interval, compares each
+ * row with the cached entry, and stamps the entry as seen; at the cycle's end, a cached entry that no slice found (its
+ * row was deleted, or is missing from a restored backup) is dropped. Organizations and members are compared at each
+ * cycle's start. A key id remembered as unknown that now has a row is forgotten.
+ * <p>
+ * <b>Why the bound holds.</b> The ranges of one cycle cover every row id that existed when it started; an entry made
+ * later is stamped with the cycle it was made in. So two consecutive checks of one entry are at most two cycles — one
+ * interval — apart, and a change made at any moment is seen at the next check, within one interval.
  */
 @ApplicationScoped
 public class Resync {
@@ -52,9 +55,10 @@ public class Resync {
     private final LatchkeyConfig.Verify config;
     private volatile boolean running;
     private Thread thread;
-    private Iterator<CachedKey> cycle;
-    private int perSlice;
+    private long[] range;
+    private long stepIds;
     private int slice;
+    private int cycle;
     private long cycleNanos;
     private long cycleKeys;
     private volatile double lastCycleSeconds;
@@ -69,7 +73,7 @@ public class Resync {
         this.config = config.verify();
         metrics.gauge(VerifyMetrics.RESYNC_CYCLE_SECONDS,
                 "Time the last complete resync cycle spent in database queries", () -> lastCycleSeconds);
-        metrics.gauge(VerifyMetrics.RESYNC_CYCLE_KEYS, "Cached keys compared by the last complete resync cycle",
+        metrics.gauge(VerifyMetrics.RESYNC_CYCLE_KEYS, "Key rows compared by the last complete resync cycle",
                 () -> lastCycleKeys);
     }
 
@@ -109,30 +113,18 @@ public class Resync {
         }
     }
 
-    /** One slice: at a cycle's start also organizations and members. Returns how many entries were repaired. */
+    /** One slice of the current cycle (starting one, and finishing the last, as needed). Returns the repairs. */
     public synchronized int step() throws SQLException {
-        int repaired = 0;
         long start = System.nanoTime();
-        if (cycle == null || slice >= SLICES) {
-            if (cycle != null) {
-                lastCycleSeconds = cycleNanos / 1e9;
-                lastCycleKeys = cycleKeys;
+        int repaired = 0;
+        if (range == null || slice >= SLICES) {
+            if (range != null) {
+                repaired += finishCycle();
             }
-            cycleNanos = 0;
-            cycleKeys = 0;
-            repaired += checkShared();
-            cycle = cache.keys().iterator();
-            perSlice = (int) Math.max(1, (cache.size() + SLICES - 1) / SLICES);
-            slice = 0;
+            repaired += startCycle();
         }
-        slice++;
-        List<CachedKey> batch = new ArrayList<>(perSlice);
-        while (batch.size() < perSlice && cycle.hasNext()) {
-            batch.add(cycle.next());
-        }
-        repaired += checkKeys(batch);
+        repaired += scanSlice();
         cycleNanos += System.nanoTime() - start;
-        cycleKeys += batch.size();
         if (repaired > 0) {
             metrics.repaired(repaired);
             LOG.infof("resync repaired %d cache entries that the change feed had not", repaired);
@@ -140,37 +132,67 @@ public class Resync {
         return repaired;
     }
 
-    /** Runs whole cycles until every entry cached now has been checked once (tests, and the benchmark). */
+    /** Runs one whole cycle now (tests, and the benchmark): every cached entry is checked once. */
     public synchronized int fullCycle() throws SQLException {
-        cycle = null;
-        int repaired = 0;
-        do {
-            repaired += step();
-        } while (slice < SLICES);
+        int repaired = startCycle();
+        while (slice < SLICES) {
+            repaired += scanSlice();
+        }
+        repaired += finishCycle();
+        range = null;
+        if (repaired > 0) {
+            metrics.repaired(repaired);
+        }
         return repaired;
     }
 
-    private int checkKeys(List<CachedKey> batch) throws SQLException {
-        if (batch.isEmpty()) {
+    private int startCycle() throws SQLException {
+        cycle = CachedKey.beginResyncCycle();
+        range = loader.keyIdRange();
+        stepIds = Math.max(1, (range[1] - range[0] + SLICES) / SLICES);
+        slice = 0;
+        cycleNanos = 0;
+        cycleKeys = 0;
+        return checkShared();
+    }
+
+    /** Compares the rows of the next id range with the cached entries. */
+    private int scanSlice() throws SQLException {
+        long from = range[0] + slice * stepIds;
+        long to = slice == SLICES - 1 ? range[1] + 1 : from + stepIds;
+        slice++;
+        if (from > range[1]) {
             return 0;
         }
-        long[] ids = new long[batch.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = batch.get(i).id();
-        }
-        Map<Long, Long> fingerprints = loader.keyFingerprints(ids);
+        int repaired = 0;
         List<String> stale = new ArrayList<>();
-        for (CachedKey k : batch) {
-            CachedKey now = cache.get(k.keyId());
-            if (now == null) {
-                continue; // evicted meanwhile: the next request loads it
-            }
-            Long fp = fingerprints.get(now.id());
-            if (fp == null || fp != now.fingerprint()) {
-                stale.add(now.keyId());
+        for (KeyLoader.Fingerprint row : loader.keyFingerprints(from, to)) {
+            cycleKeys++;
+            CachedKey k = cache.peek(row.keyId());
+            if (k != null) {
+                k.seenIn(cycle);
+                if (k.fingerprint() != row.fingerprint()) {
+                    stale.add(row.keyId());
+                }
+            } else if (cache.isKnownUnknown(row.keyId())) {
+                cache.forgetUnknown(row.keyId()); // created or restored behind the service's back
+                repaired++;
             }
         }
-        return stale.isEmpty() ? 0 : refresher.refreshKeys(stale);
+        return repaired + (stale.isEmpty() ? 0 : refresher.refreshKeys(stale));
+    }
+
+    /** Cached entries whose row no cycle slice found (deleted, or missing from a restored backup) are dropped. */
+    private int finishCycle() throws SQLException {
+        lastCycleSeconds = cycleNanos / 1e9;
+        lastCycleKeys = cycleKeys;
+        List<String> gone = new ArrayList<>();
+        for (CachedKey k : cache.keys()) {
+            if (k.seenInCycle() < cycle) {
+                gone.add(k.keyId());
+            }
+        }
+        return gone.isEmpty() ? 0 : refresher.refreshKeys(gone);
     }
 
     private int checkShared() throws SQLException {

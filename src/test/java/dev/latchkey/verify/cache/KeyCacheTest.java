@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.support.TestConfig;
+import dev.latchkey.usage.UsageRecorder;
 import dev.latchkey.verify.VerifyMetrics;
 
 /**
@@ -21,7 +22,7 @@ class KeyCacheTest {
 
     static KeyCache cache() {
         return new KeyCache(TestConfig.withVerify(Map.of("cacheMaxSize", 1000L, "negativeMaxSize", 1000L)),
-                new VerifyMetrics(new SimpleMeterRegistry()));
+                new VerifyMetrics(new SimpleMeterRegistry()), new UsageRecorder());
     }
 
     static CachedKey key(KeyCache cache, String keyId, boolean revoked) {
