@@ -31,6 +31,7 @@ public class VerifyMetrics {
     public static final String DATABASE_UP = "latchkey.database.up";
     public static final String RESYNC_CYCLE_SECONDS = "latchkey.key.cache.resync.cycle.seconds";
     public static final String RESYNC_CYCLE_KEYS = "latchkey.key.cache.resync.cycle.keys";
+    public static final String FEED_LAG = "latchkey.key.feed.lag";
     public static final String FEED_PENDING = "latchkey.key.feed.pending";
     public static final String USAGE_BACKLOG = "latchkey.usage.flush.backlog";
 
@@ -53,6 +54,7 @@ public class VerifyMetrics {
     private final Counter misses;
     private final Counter invalidations;
     private final Counter repairs;
+    private final Timer feedLag;
 
     public VerifyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -74,6 +76,13 @@ public class VerifyMetrics {
         misses = Counter.builder(CACHE_MISSES).description("Lookups that went to the database").register(registry);
         invalidations = Counter.builder(CACHE_INVALIDATIONS)
                 .description("Cache entries refreshed or evicted by changes").register(registry);
+        feedLag = Timer.builder(FEED_LAG)
+                .description("From a change's outbox row being written (just before its commit) to this replica having "
+                        + "applied it")
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+                        Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(250), Duration.ofMillis(1000), Duration.ofSeconds(5))
+                .register(registry);
         repairs = Counter.builder(CACHE_REPAIRS)
                 .description("Entries fixed by the resync (a change that bypassed the change feed)").register(registry);
     }
@@ -98,6 +107,11 @@ public class VerifyMetrics {
     /** Counts entries refreshed or evicted by changes. */
     public void invalidated(int n) {
         invalidations.increment(n);
+    }
+
+    /** Records how long a change took from its outbox row to being applied here. */
+    public void feedLag(long millis) {
+        feedLag.record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Counts entries the resync found out of date. */

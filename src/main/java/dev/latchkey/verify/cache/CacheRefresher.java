@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.latchkey.apikey.KeyKind;
-import dev.latchkey.verify.cache.KeyLoader.MemberRef;
+import dev.latchkey.verify.cache.OrgLoader.MemberRef;
 
 /**
  * Fills and refreshes the {@link KeyCache} from the database: warm-up, a request's miss, and the evict-then-reload of
@@ -29,28 +29,30 @@ public class CacheRefresher {
 
     private final KeyCache cache;
     private final KeyLoader loader;
+    private final OrgLoader orgs;
 
-    public CacheRefresher(KeyCache cache, KeyLoader loader) {
+    public CacheRefresher(KeyCache cache, KeyLoader loader, OrgLoader orgs) {
         this.cache = cache;
         this.loader = loader;
+        this.orgs = orgs;
     }
 
     /** Loads up to {@code limit} live keys and what they share; returns how many keys. */
     public int warmUp(long limit) throws SQLException {
         long start = System.nanoTime();
-        Set<Long> orgs = new HashSet<>();
+        Set<Long> orgIds = new HashSet<>();
         Set<MemberRef> owners = new HashSet<>();
         int[] n = { 0 };
         loader.streamLive(limit, cache::handle, k -> {
             cache.putWarm(k);
-            orgs.add(k.org().id());
+            orgIds.add(k.org().id());
             if (k.kind() == KeyKind.PERSONAL) {
                 owners.add(new MemberRef(k.org().id(), k.ownerSubject()));
             }
             n[0]++;
         });
-        loader.loadOrgs(orgs).values().forEach(cache::installWarm);
-        loader.loadMembers(owners).forEach((ref, rights) -> cache.installWarm(ref.orgId(), ref.subject(), rights));
+        orgs.loadOrgs(orgIds).values().forEach(cache::installWarm);
+        orgs.loadMembers(owners).forEach((ref, rights) -> cache.installWarm(ref.orgId(), ref.subject(), rights));
         LOG.infof("Key cache warmed with %d keys in %d ms", n[0], (System.nanoTime() - start) / 1_000_000);
         return n[0];
     }
@@ -70,7 +72,7 @@ public class CacheRefresher {
         OrgHandle handle = k.org();
         OrgState state = handle.state();
         if (state == null) {
-            state = loader.loadOrgs(List.of(handle.id())).get(handle.id());
+            state = orgs.loadOrgs(List.of(handle.id())).get(handle.id());
             if (state == null) {
                 throw new SQLException("organization " + handle.id() + " of key " + keyId + " not found");
             }
@@ -81,7 +83,7 @@ public class CacheRefresher {
             owner = handle.member(k.ownerSubject());
             if (owner == null) {
                 MemberRef ref = new MemberRef(handle.id(), k.ownerSubject());
-                owner = loader.loadMembers(List.of(ref)).getOrDefault(ref, MemberRights.ABSENT);
+                owner = orgs.loadMembers(List.of(ref)).getOrDefault(ref, MemberRights.ABSENT);
                 cache.installMember(handle.id(), k.ownerSubject(), owner, generation);
             }
         }
@@ -91,25 +93,42 @@ public class CacheRefresher {
 
     /** Evicts these keys and reloads those that were cached, in one query. Returns how many were cached. */
     public int refreshKeys(Collection<String> keyIds) throws SQLException {
+        List<String> wereCached = evictKeys(keyIds);
+        reloadKeys(wereCached);
+        return wereCached.size();
+    }
+
+    /**
+     * Evicts these keys: from here on a request loads the committed state itself. Returns those that were cached (worth
+     * reloading ahead of the next request).
+     */
+    public List<String> evictKeys(Collection<String> keyIds) {
         List<String> wereCached = new ArrayList<>();
         for (String id : keyIds) {
             if (cache.contains(id)) {
                 wereCached.add(id);
             }
-            cache.evict(id); // from here on a request loads the committed state itself
+            cache.evict(id);
         }
-        if (wereCached.isEmpty()) {
-            return 0;
+        return wereCached;
+    }
+
+    /** Loads evicted keys again in one query, each kept only if no other change overtook the load. */
+    public void reloadKeys(List<String> keyIds) throws SQLException {
+        if (keyIds.isEmpty()) {
+            return;
         }
         long generation = cache.generation();
-        for (CachedKey k : loader.loadKeys(wereCached, cache::handle)) {
+        for (CachedKey k : loader.loadKeys(keyIds, cache::handle)) {
             cache.putLoaded(k.keyId(), k, generation);
         }
-        return wereCached.size();
     }
 
     /** Reloads the shared state of these organizations where it is cached. Returns how many were reloaded. */
     public int refreshOrgs(Collection<Long> orgIds) throws SQLException {
+        if (orgIds.isEmpty()) {
+            return 0;
+        }
         long generation = cache.beginInvalidation(); // loads of these states already in flight must not install
         List<Long> cached = new ArrayList<>();
         for (Long id : orgIds) {
@@ -123,7 +142,7 @@ public class CacheRefresher {
         }
         Map<Long, OrgState> fresh;
         try {
-            fresh = loader.loadOrgs(cached);
+            fresh = orgs.loadOrgs(cached);
         } catch (SQLException | RuntimeException e) {
             cached.forEach(cache::invalidateOrg); // known stale: load on demand rather than keep
             throw e;
@@ -149,6 +168,9 @@ public class CacheRefresher {
 
     /** Reloads these members' rights where they are cached. Returns how many were reloaded. */
     public int refreshMembers(Collection<MemberRef> refs) throws SQLException {
+        if (refs.isEmpty()) {
+            return 0;
+        }
         long generation = cache.beginInvalidation();
         Set<MemberRef> cached = new LinkedHashSet<>();
         for (MemberRef r : refs) {
@@ -162,7 +184,7 @@ public class CacheRefresher {
         }
         Map<MemberRef, MemberRights> fresh;
         try {
-            fresh = loader.loadMembers(cached);
+            fresh = orgs.loadMembers(cached);
         } catch (SQLException | RuntimeException e) {
             cached.forEach(r -> cache.invalidateMember(r.orgId(), r.subject()));
             throw e;

@@ -10,9 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
@@ -20,24 +18,16 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.common.Cidr;
-import dev.latchkey.member.OrgRole;
 
 /**
- * Reads what the cache holds, with plain JDBC and one round trip per query: key rows, organization states, member
- * rights — each with a fingerprint computed by PostgreSQL from the version that was read, so the resync can later ask
- * "has this changed?" for a whole slice of keys by comparing 8-byte numbers. Runs on worker threads only.
+ * Reads cached keys with plain JDBC, one round trip per query, each with a fingerprint computed by PostgreSQL from the
+ * row version that was read, so the resync can later ask "has this changed?" for a whole slice of keys by comparing
+ * 8-byte numbers. ({@link OrgLoader} reads what keys share.) Runs on worker threads only.
  */
 @ApplicationScoped
 public class KeyLoader {
-
-    /** A member of an organization, by subject. */
-    public record MemberRef(long orgId, String subject) {
-    }
 
     /**
      * A key row with its workspace ids, looked up per key (few keys: the index answers each). A key over all workspaces
@@ -74,36 +64,12 @@ public class KeyLoader {
                    case when k.all_workspaces then null else w.ws_ids end as ws_ids, """ + KEY_FINGERPRINT + " as fp";
     private static final String KEY_SELECT = KEY_COLUMNS + KEY_FROM;
 
-    private static final String ORG_SELECT = """
-            select id, slug, roles, ws_ids, ws_slugs, hashtextextended(row(slug, roles, ws_ids, ws_slugs)::text, 0) as fp
-              from (select o.id, o.slug,
-                           (select json_agg(json_build_object('n', r.name, 'p', r.permissions) order by r.name)
-                              from roles r where r.organization_id = o.id)::text as roles,
-                           array(select w.id from workspaces w where w.organization_id = o.id and w.deleted_at is null
-                                  order by w.slug) as ws_ids,
-                           array(select w.slug from workspaces w where w.organization_id = o.id and w.deleted_at is null
-                                  order by w.slug) as ws_slugs
-                      from organizations o where o.id = any(?)) x
-            """;
-
-    private static final String MEMBER_SELECT = """
-            select u.org, u.sub, m.id, m.org_role, m.role, j.ws,
-                   case when m.id is null then 0 else hashtextextended(row(m.org_role, m.role, j.ws)::text, 0) end as fp
-              from unnest(?::bigint[], ?::text[]) as u(org, sub)
-              left join members m on m.organization_id = u.org and m.subject = u.sub
-              left join lateral (select json_agg(json_build_object('w', mwr.workspace_id, 'r', mwr.role)
-                                                 order by mwr.workspace_id)::text as ws
-                                   from member_workspace_roles mwr where mwr.member_id = m.id) j on true
-            """;
-
     private static final long[] NO_WORKSPACES = new long[0];
     private final DataSource dataSource;
-    private final ObjectMapper json;
     private final java.util.concurrent.ConcurrentHashMap<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public KeyLoader(DataSource dataSource, ObjectMapper json) {
+    public KeyLoader(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.json = json;
     }
 
     /** The keys with these public ids (deleted and revoked ones too: they are cached as REVOKED). */
@@ -112,9 +78,14 @@ public class KeyLoader {
         if (keyIds.isEmpty()) {
             return out;
         }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(KEY_SELECT + " where k.key_id = any(?)")) {
-            s.setArray(1, c.createArrayOf("varchar", keyIds.toArray()));
+        boolean one = keyIds.size() == 1; // a request's miss: a plain equality, the unique index's best case
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c
+                .prepareStatement(KEY_SELECT + (one ? " where k.key_id = ?" : " where k.key_id = any(?)"))) {
+            if (one) {
+                s.setString(1, keyIds.iterator().next());
+            } else {
+                s.setArray(1, c.createArrayOf("varchar", keyIds.toArray()));
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(readKey(rs, handles));
@@ -185,49 +156,6 @@ public class KeyLoader {
         }
     }
 
-    /** The shared state of these organizations (absent ids: the organization does not exist). */
-    public Map<Long, OrgState> loadOrgs(Collection<Long> orgIds) throws SQLException {
-        Map<Long, OrgState> out = new HashMap<>();
-        if (orgIds.isEmpty()) {
-            return out;
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(ORG_SELECT)) {
-            s.setArray(1, c.createArrayOf("bigint", orgIds.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    OrgState o = readOrg(rs);
-                    out.put(o.id(), o);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The rights of these members ({@link MemberRights#ABSENT} for subjects that are not members). */
-    public Map<MemberRef, MemberRights> loadMembers(Collection<MemberRef> refs) throws SQLException {
-        Map<MemberRef, MemberRights> out = new HashMap<>();
-        if (refs.isEmpty()) {
-            return out;
-        }
-        Long[] orgs = new Long[refs.size()];
-        String[] subjects = new String[refs.size()];
-        int i = 0;
-        for (MemberRef r : refs) {
-            orgs[i] = r.orgId();
-            subjects[i++] = r.subject();
-        }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(MEMBER_SELECT)) {
-            s.setArray(1, c.createArrayOf("bigint", orgs));
-            s.setArray(2, c.createArrayOf("text", subjects));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.put(new MemberRef(rs.getLong("org"), rs.getString("sub")), readMember(rs));
-                }
-            }
-        }
-        return out;
-    }
-
     private CachedKey readKey(ResultSet rs, LongFunction<OrgHandle> handles) throws SQLException {
         String keyId = rs.getString(2);
         String role = rs.getString(13);
@@ -268,53 +196,6 @@ public class KeyLoader {
     /** One instance per distinct prefix or role name (a handful), instead of one per key. */
     private String canonical(String s) {
         return s == null ? null : names.computeIfAbsent(s, x -> x);
-    }
-
-    private OrgState readOrg(ResultSet rs) throws SQLException {
-        Map<String, Grant> roles = new HashMap<>();
-        String rolesJson = rs.getString("roles");
-        if (rolesJson != null) {
-            try {
-                for (JsonNode r : json.readTree(rolesJson)) {
-                    List<String> perms = new ArrayList<>();
-                    r.get("p").forEach(p -> perms.add(p.asText()));
-                    roles.put(r.get("n").asText(), Grant.of(perms));
-                }
-            } catch (Exception e) {
-                throw new SQLException("unreadable roles", e);
-            }
-        }
-        Long[] ids = (Long[]) rs.getArray("ws_ids").getArray();
-        String[] slugs = strings(rs.getArray("ws_slugs"));
-        Map<Long, String> byId = new HashMap<>();
-        Map<String, Long> bySlug = new HashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            byId.put(ids[i], slugs[i]);
-            bySlug.put(slugs[i], ids[i]);
-        }
-        return new OrgState(rs.getLong("id"), rs.getString("slug"), Map.copyOf(roles), Map.copyOf(byId),
-                Map.copyOf(bySlug), List.of(slugs), rs.getLong("fp"));
-    }
-
-    private MemberRights readMember(ResultSet rs) throws SQLException {
-        rs.getLong("id");
-        if (rs.wasNull()) {
-            return MemberRights.ABSENT;
-        }
-        Map<Long, String> byWorkspace = new HashMap<>();
-        String ws = rs.getString("ws");
-        if (ws != null) {
-            try {
-                for (JsonNode r : json.readTree(ws)) {
-                    byWorkspace.put(r.get("w").asLong(), r.get("r").asText());
-                }
-            } catch (Exception e) {
-                throw new SQLException("unreadable member workspace roles", e);
-            }
-        }
-        String role = rs.getString("role");
-        return new MemberRights(true, OrgRole.fromWire(rs.getString("org_role")).manages(), role,
-                Map.copyOf(byWorkspace), rs.getLong("fp"));
     }
 
     private static String[] strings(Array array) throws SQLException {

@@ -9,20 +9,10 @@ package dev.latchkey.verify.sync;
  * @param txid
  *            the writing transaction's id ({@code xid8}), which the feed orders and advances by
  */
-public record Change(long id, long txid, long orgId, String keyId, String subject) {
+public record Change(long id, long txid, long orgId, String keyId, String subject, long writtenAtMillis) {
 
     /** A key's own row changed. */
     public static Change key(long id, long txid, long orgId, String keyId) {
-        return new Change(id, txid, orgId, keyId, null);
-    }
-
-    /** A member's rights changed. */
-    public static Change member(long id, long txid, long orgId, String subject) {
-        return new Change(id, txid, orgId, null, subject);
-    }
-
-    /** Something shared by the organization's keys changed (roles, workspaces). */
-    public static Change organization(long id, long txid, long orgId) {
-        return new Change(id, txid, orgId, null, null);
+        return new Change(id, txid, orgId, keyId, null, 0);
     }
 }

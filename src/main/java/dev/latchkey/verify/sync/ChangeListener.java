@@ -6,9 +6,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,7 +29,7 @@ import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.verify.VerifyMetrics;
 import dev.latchkey.verify.cache.CacheRefresher;
 import dev.latchkey.verify.cache.KeyCache;
-import dev.latchkey.verify.cache.KeyLoader.MemberRef;
+import dev.latchkey.verify.cache.OrgLoader.MemberRef;
 
 /**
  * The read side of the change feed. A dedicated thread holds its own PostgreSQL connection (not from the pool) with
@@ -49,6 +53,13 @@ public class ChangeListener {
     private final String user;
     private final Optional<String> password;
     private final ChangeFeed feed = new ChangeFeed(0);
+    /** Reloads evicted keys; when it falls behind, reloads are dropped (requests load the keys themselves). */
+    private final ThreadPoolExecutor reloads = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(64), r -> {
+                Thread t = new Thread(r, "latchkey-reloads");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy());
     private volatile boolean running;
     private Thread thread;
 
@@ -76,6 +87,7 @@ public class ChangeListener {
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
+        reloads.shutdownNow();
         if (thread != null) {
             thread.interrupt();
         }
@@ -158,7 +170,23 @@ public class ChangeListener {
                 orgs.add(ch.orgId());
             }
         }
-        int n = refresher.refreshKeys(keys) + refresher.refreshOrgs(orgs) + refresher.refreshMembers(members);
+        // keys: evicted here, reloaded by another thread, so that this one is back reading the feed at once (a request
+        // for an evicted key loads it itself; a reload that another change overtakes is not kept)
+        List<String> evicted = refresher.evictKeys(keys);
+        if (!evicted.isEmpty()) {
+            reloads.execute(() -> {
+                try {
+                    refresher.reloadKeys(evicted);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.debugf("reload after eviction skipped: %s", e.getMessage());
+                }
+            });
+        }
+        int n = evicted.size() + refresher.refreshOrgs(orgs) + refresher.refreshMembers(members);
+        long now = System.currentTimeMillis();
+        for (Change ch : changes) {
+            metrics.feedLag(now - ch.writtenAtMillis());
+        }
         LOG.debugf("applied %d changes (%d keys, %d orgs, %d members), %d entries refreshed", changes.size(),
                 keys.size(), orgs.size(), members.size(), n);
         metrics.invalidated(n);

@@ -15,7 +15,7 @@ import dev.latchkey.member.MemberChanged;
 import dev.latchkey.role.RoleChanged;
 import dev.latchkey.verify.cache.CacheRefresher;
 import dev.latchkey.verify.cache.KeyCache;
-import dev.latchkey.verify.cache.KeyLoader.MemberRef;
+import dev.latchkey.verify.cache.OrgLoader.MemberRef;
 import dev.latchkey.workspace.WorkspaceCreated;
 import dev.latchkey.workspace.WorkspaceDeleted;
 
@@ -97,8 +97,11 @@ public class ChangePublisher {
     }
 
     private void publish(long orgId, String keyId, String subject) {
-        em.createNativeQuery("insert into key_invalidations (organization_id, key_id, subject) values (?1, ?2, ?3)")
-                .setParameter(1, orgId).setParameter(2, keyId).setParameter(3, subject).executeUpdate();
+        // clock_timestamp(), not now(): when the row was written, moments before the commit (now() is the
+        // transaction's start), so that replicas can measure their feed lag
+        em.createNativeQuery("insert into key_invalidations (organization_id, key_id, subject, created_at)"
+                + " values (?1, ?2, ?3, clock_timestamp())").setParameter(1, orgId).setParameter(2, keyId)
+                .setParameter(3, subject).executeUpdate();
         em.createNativeQuery("select pg_notify('" + CHANNEL + "', '')").getSingleResult();
     }
 }

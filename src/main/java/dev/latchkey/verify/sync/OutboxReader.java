@@ -15,10 +15,11 @@ final class OutboxReader {
 
     // pg_current_snapshot() is the statement's own snapshot, the one the lateral read of the outbox sees
     private static final String READ = """
-            select s.xmin, s.pruned, i.id, i.txid, i.organization_id, i.key_id, i.subject
+            select s.xmin, s.pruned, i.id, i.txid, i.organization_id, i.key_id, i.subject,
+                   (extract(epoch from i.created_at) * 1000)::bigint as written
               from (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin,
                            (select through_txid::text::bigint from key_invalidations_pruned where id = 1) as pruned) s
-              left join lateral (select id, txid::text::bigint as txid, organization_id, key_id, subject
+              left join lateral (select id, txid::text::bigint as txid, organization_id, key_id, subject, created_at
                                    from key_invalidations
                                   where txid >= ?::text::xid8 and (txid, id) > (?::text::xid8, ?)
                                   order by txid, id limit ?) i on true
@@ -49,7 +50,8 @@ final class OutboxReader {
                     if (rs.wasNull()) {
                         continue; // no rows: only the snapshot line
                     }
-                    rows.add(new Change(id, rs.getLong(4), rs.getLong(5), rs.getString(6), rs.getString(7)));
+                    rows.add(new Change(id, rs.getLong(4), rs.getLong(5), rs.getString(6), rs.getString(7),
+                            rs.getLong(8)));
                 }
             }
             return new ChangeFeed.Batch(xmin, pruned, rows, rows.size() >= limit);

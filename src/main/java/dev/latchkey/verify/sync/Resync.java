@@ -20,9 +20,10 @@ import dev.latchkey.verify.cache.CacheRefresher;
 import dev.latchkey.verify.cache.CachedKey;
 import dev.latchkey.verify.cache.KeyCache;
 import dev.latchkey.verify.cache.KeyLoader;
-import dev.latchkey.verify.cache.KeyLoader.MemberRef;
 import dev.latchkey.verify.cache.MemberRights;
 import dev.latchkey.verify.cache.OrgHandle;
+import dev.latchkey.verify.cache.OrgLoader;
+import dev.latchkey.verify.cache.OrgLoader.MemberRef;
 import dev.latchkey.verify.cache.OrgState;
 
 /**
@@ -50,6 +51,7 @@ public class Resync {
 
     private final KeyCache cache;
     private final KeyLoader loader;
+    private final OrgLoader orgLoader;
     private final CacheRefresher refresher;
     private final VerifyMetrics metrics;
     private final LatchkeyConfig.Verify config;
@@ -59,15 +61,17 @@ public class Resync {
     private long stepIds;
     private int slice;
     private int cycle;
+    private boolean cycleFailed;
     private long cycleNanos;
     private long cycleKeys;
     private volatile double lastCycleSeconds;
     private volatile long lastCycleKeys;
 
-    public Resync(KeyCache cache, KeyLoader loader, CacheRefresher refresher, VerifyMetrics metrics,
-            LatchkeyConfig config) {
+    public Resync(KeyCache cache, KeyLoader loader, OrgLoader orgLoader, CacheRefresher refresher,
+            VerifyMetrics metrics, LatchkeyConfig config) {
         this.cache = cache;
         this.loader = loader;
+        this.orgLoader = orgLoader;
         this.refresher = refresher;
         this.metrics = metrics;
         this.config = config.verify();
@@ -113,27 +117,39 @@ public class Resync {
         }
     }
 
-    /** One slice of the current cycle (starting one, and finishing the last, as needed). Returns the repairs. */
+    /**
+     * One slice of the current cycle (starting one, and finishing the last, as needed). Returns the repairs. A cycle
+     * with a failed slice (the database went away) is not finished: its entries were not all looked for, so none may be
+     * taken for deleted — during an outage known keys must keep verifying.
+     */
     public synchronized int step() throws SQLException {
         long start = System.nanoTime();
         int repaired = 0;
-        if (range == null || slice >= SLICES) {
-            if (range != null) {
-                repaired += finishCycle();
+        try {
+            if (range == null || slice >= SLICES) {
+                if (range != null && !cycleFailed) {
+                    repaired += finishCycle();
+                }
+                range = null;
+                repaired += startCycle();
             }
-            repaired += startCycle();
-        }
-        repaired += scanSlice();
-        cycleNanos += System.nanoTime() - start;
-        if (repaired > 0) {
-            metrics.repaired(repaired);
-            LOG.infof("resync repaired %d cache entries that the change feed had not", repaired);
+            repaired += scanSlice();
+        } catch (SQLException | RuntimeException e) {
+            cycleFailed = true;
+            throw e;
+        } finally {
+            cycleNanos += System.nanoTime() - start;
+            if (repaired > 0) {
+                metrics.repaired(repaired);
+                LOG.infof("resync repaired %d cache entries that the change feed had not", repaired);
+            }
         }
         return repaired;
     }
 
     /** Runs one whole cycle now (tests, and the benchmark): every cached entry is checked once. */
     public synchronized int fullCycle() throws SQLException {
+        range = null;
         int repaired = startCycle();
         while (slice < SLICES) {
             repaired += scanSlice();
@@ -147,10 +163,12 @@ public class Resync {
     }
 
     private int startCycle() throws SQLException {
+        long[] ids = loader.keyIdRange();
         cycle = CachedKey.beginResyncCycle();
-        range = loader.keyIdRange();
+        range = ids;
         stepIds = Math.max(1, (range[1] - range[0] + SLICES) / SLICES);
         slice = 0;
+        cycleFailed = false;
         cycleNanos = 0;
         cycleKeys = 0;
         return checkShared();
@@ -210,7 +228,7 @@ public class Resync {
             });
         }
         long generation = cache.generation();
-        Map<Long, OrgState> orgs = loader.loadOrgs(orgIds);
+        Map<Long, OrgState> orgs = orgLoader.loadOrgs(orgIds);
         List<Long> staleOrgs = new ArrayList<>();
         for (Long id : orgIds) {
             OrgHandle h = cache.existingHandle(id);
@@ -221,7 +239,7 @@ public class Resync {
         }
         refresher.install(staleOrgs, orgs, generation);
         generation = cache.generation();
-        Map<MemberRef, MemberRights> rights = loader.loadMembers(members);
+        Map<MemberRef, MemberRights> rights = orgLoader.loadMembers(members);
         List<MemberRef> staleMembers = new ArrayList<>();
         for (MemberRef ref : members) {
             MemberRights fresh = rights.getOrDefault(ref, MemberRights.ABSENT);
