@@ -14,8 +14,9 @@ import dev.latchkey.support.Tokens;
 /**
  * Revoke propagation under concurrent revokes: creates an organization with N service keys through replica A, has
  * replica B cache them, then revokes them all through A with M requests in flight while each revoking thread polls B
- * (every millisecond) until it refuses the key. Prints p50/p99/max of commit-to-refusal of a second, measured round
- * after an unmeasured one (both JVMs warm). usage: RevokeStorm A_URL B_URL [N] [IN_FLIGHT]
+ * (every {@code poll.nanos}) until it refuses the key. Prints p50/p99/max of commit-to-refusal of a measured round
+ * after {@code warmup.rounds} (3) unmeasured ones, and replica B's own feed lag over the measured round. usage:
+ * RevokeStorm A_URL B_URL [N] [IN_FLIGHT]
  */
 public final class RevokeStorm {
 
@@ -108,7 +109,9 @@ public final class RevokeStorm {
     public static void main(String[] args) {
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 320;
         int inFlight = args.length > 3 ? Integer.parseInt(args[3]) : 32;
-        run(args[0], args[1], n, inFlight); // warm-up: the revoke and apply paths compiled
+        for (int i = 0; i < Integer.getInteger("warmup.rounds", 3); i++) {
+            run(args[0], args[1], n, inFlight); // warm-up: both JVMs' revoke, feed and apply paths compiled
+        }
         List<Double> t = run(args[0], args[1], n, inFlight);
         System.out.printf("revoke propagation, %d revokes with %d in flight: replica B's own feed lag (row written to "
                 + "applied) p50 %s, p99 %s; seen by clients polling B every %.0f ms: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",

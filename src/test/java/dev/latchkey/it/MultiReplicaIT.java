@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.restassured.RestAssured;
 
 import dev.latchkey.support.Api;
+import dev.latchkey.support.Http;
 import dev.latchkey.support.PostgresTestResource;
 import dev.latchkey.support.Tokens;
 
@@ -35,30 +36,13 @@ class MultiReplicaIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+        ServiceProcess.closeAll(a, b);
         RestAssured.reset();
     }
 
-    /** A keep-alive client: polling must be cheaper than what it measures. */
-    static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
-    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
+    /** B's answer, over a keep-alive client (polling must be cheaper than what it measures). */
     static String codeAt(ServiceProcess s, Map<String, Object> body) {
-        try {
-            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.baseUrl() + "/verify"))
-                    .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-            var res = HTTP.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, res.statusCode(), res.body());
-            return JSON.readTree(res.body()).get("code").asText();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Http.code(s.baseUrl(), body);
     }
 
     /** Polls B until it answers {@code expected}; returns the milliseconds it took. */

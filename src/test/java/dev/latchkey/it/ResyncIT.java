@@ -40,12 +40,7 @@ class ResyncIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+        ServiceProcess.closeAll(a, b);
     }
 
     static void sql(String statement, Object... args) throws Exception {

@@ -51,12 +51,7 @@ class RevocationIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+        ServiceProcess.closeAll(a, b);
     }
 
     /** An organization on A: slug, owner token, one workspace. */

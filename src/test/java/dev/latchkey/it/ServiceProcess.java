@@ -92,6 +92,15 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Stops replicas (those that started: null ones are skipped). */
+    static void closeAll(ServiceProcess... replicas) throws Exception {
+        for (ServiceProcess r : replicas) {
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
