@@ -18,6 +18,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.Formula;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -112,7 +113,8 @@ public class ApiKey extends PanacheEntityBase {
     public boolean enabled;
 
     /** Written only by the usage flusher (plain SQL), so that management updates never roll it back. */
-    @Column(name = "last_used_at", insertable = false, updatable = false)
+    /** Kept in its own table (written by the usage flush, not with the key: see V12). */
+    @Formula("(select u.at from key_last_used u where u.api_key_id = id)")
     public Instant lastUsedAt;
 
     @JdbcTypeCode(SqlTypes.JSON)

@@ -20,8 +20,8 @@ import dev.latchkey.verify.VerifyMetrics;
 
 /**
  * Writes what {@link UsageRecorder} counted, in two statements per flush whatever its size: hourly counts are added to
- * {@code key_usage_hourly}, last-used times only move forward. A failed flush puts its batch back; a clean shutdown
- * flushes once more.
+ * {@code key_usage_hourly}, last-used times (in {@code key_last_used}, not on the key row) only move forward. A failed
+ * flush puts its batch back; a clean shutdown flushes once more.
  */
 @ApplicationScoped
 public class UsageFlusher {
@@ -66,9 +66,10 @@ public class UsageFlusher {
                             on conflict (api_key_id, hour, outcome) do update set count = key_usage_hourly.count + excluded.count
                             """);
                     PreparedStatement used = c.prepareStatement("""
-                            update api_keys k set last_used_at = greatest(k.last_used_at, u.at)
-                              from unnest(?::bigint[], ?::timestamptz[]) as u(id, at)
-                             where k.id = u.id and (k.last_used_at is null or k.last_used_at < u.at)
+                            insert into key_last_used (api_key_id, at)
+                            select u.id, u.at from unnest(?::bigint[], ?::timestamptz[]) as u(id, at)
+                              join api_keys k on k.id = u.id
+                            on conflict (api_key_id) do update set at = greatest(key_last_used.at, excluded.at)
                             """)) {
                 int n = batch.counts().size();
                 Long[] ids = new Long[n];

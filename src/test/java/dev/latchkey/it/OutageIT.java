@@ -130,8 +130,9 @@ class OutageIT {
             }
         }
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
-                java.sql.PreparedStatement st = c.prepareStatement("select sum(u.count), max(k.last_used_at) "
-                        + "from key_usage_hourly u join api_keys k on k.id = u.api_key_id where k.key_id = ? "
+                java.sql.PreparedStatement st = c.prepareStatement("select sum(u.count), max(l.at) "
+                        + "from key_usage_hourly u join api_keys k on k.id = u.api_key_id "
+                        + "left join key_last_used l on l.api_key_id = k.id where k.key_id = ? "
                         + "and u.outcome = 'VALID'")) {
             st.setString(1, key[0]);
             try (java.sql.ResultSet rs = st.executeQuery()) {

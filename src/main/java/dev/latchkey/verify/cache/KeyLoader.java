@@ -109,8 +109,9 @@ public class KeyLoader {
                 all = rs.getLong(1) <= limit;
             }
             c.setAutoCommit(false); // a cursor (fetch size) needs a transaction in pgjdbc
-            try (PreparedStatement s = c.prepareStatement(KEY_COLUMNS + KEY_FROM_BULK + live
-                    + (all ? "" : " order by k.last_used_at desc nulls last, k.id desc limit " + limit))) {
+            try (PreparedStatement s = c.prepareStatement(
+                    KEY_COLUMNS + KEY_FROM_BULK + (all ? live : " left join key_last_used u on u.api_key_id = k.id"
+                            + live + " order by u.at desc nulls last, k.id desc limit " + limit))) {
                 s.setFetchSize(10_000);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {

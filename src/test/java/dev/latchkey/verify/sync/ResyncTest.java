@@ -28,6 +28,34 @@ class ResyncTest {
     @Inject
     Resync resync;
 
+    @Inject
+    dev.latchkey.usage.UsageFlusher flusher;
+
+    @Test
+    void writingUsageIsNotAChangeOfTheKey() throws Exception {
+        Api.Fixture o = Api.fixture();
+        String[] k = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(o.ws())));
+        assertEquals("VALID", code(Map.of("key", k[1])));
+        String version = rowVersion(k[0]);
+        assertTrue(flusher.flush());
+        as(o.token()).get(o.keys() + "/" + k[0]).then().statusCode(200).body("lastUsedAt",
+                org.hamcrest.Matchers.notNullValue());
+        assertEquals(version, rowVersion(k[0]), "the usage flush leaves the key's row alone");
+        assertEquals(0, resync.fullCycle(), "so the resync has nothing to reload");
+    }
+
+    static String rowVersion(String keyId) throws Exception {
+        try (Connection c = PostgresTestResource.connect();
+                PreparedStatement s = c.prepareStatement("select xmin::text from api_keys where key_id = ?")) {
+            s.setString(1, keyId);
+            try (var rs = s.executeQuery()) {
+                assertTrue(rs.next());
+                return rs.getString(1);
+            }
+        }
+    }
+
     static String code(Map<String, Object> body) {
         return as(null).body(body).post("/verify").then().statusCode(200).extract().path("code");
     }
