@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import dev.latchkey.verify.VerifyCode;
 
 /**
@@ -17,6 +19,8 @@ import dev.latchkey.verify.VerifyCode;
  * again and is found by the next flush. At an hour boundary a request racing the roll-over may be counted in the
  * adjacent hour; it is never dropped.
  */
+// fields registered for reflection: the VarHandles below are looked up by field name (native images)
+@RegisterForReflection(fields = true, methods = false)
 public abstract class UsageCounters {
 
     private static final int CODES = VerifyCode.values().length;
