@@ -63,19 +63,22 @@ public class KeyHasher {
 
     /**
      * Whether {@code secret} is the key's current secret, or its previous one while a rotation's grace period lasts
-     * ({@code previousUntil} after {@code nowMillis}).
+     * ({@code previousUntil} after {@code nowMillis}). Hashed once.
      */
     public boolean matchesCurrentOrPrevious(String secret, byte[] current, byte[] previous,
             java.time.Instant previousUntil, long nowMillis) {
-        if (matches(secret, current)) {
-            return true;
-        }
-        return previous != null && previousUntil != null && previousUntil.toEpochMilli() > nowMillis
-                && matches(secret, previous);
+        byte[] digest = hash(secret);
+        return (current != null && MessageDigest.isEqual(digest, current))
+                || previousMatches(digest, previous, previousUntil, nowMillis);
     }
 
-    /** Whether {@code secret} hashes to {@code stored}, in time independent of where they differ. */
-    public boolean matches(String secret, byte[] stored) {
-        return stored != null && MessageDigest.isEqual(hash(secret), stored);
+    /**
+     * The grace rule of a rotation, on a secret already hashed: {@code digest} is the previous secret's and the grace
+     * period ({@code previousUntil}) has not ended at {@code nowMillis}. Constant-time compare.
+     */
+    public static boolean previousMatches(byte[] digest, byte[] previous, java.time.Instant previousUntil,
+            long nowMillis) {
+        return previous != null && previousUntil != null && previousUntil.toEpochMilli() > nowMillis
+                && MessageDigest.isEqual(digest, previous);
     }
 }

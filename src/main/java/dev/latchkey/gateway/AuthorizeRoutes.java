@@ -76,18 +76,14 @@ public class AuthorizeRoutes {
         List<String> permissions = null;
         if (permission != null) {
             permissions = new ArrayList<>(2);
-            int from = 0;
-            while (from <= permission.length()) {
-                int comma = permission.indexOf(',', from);
-                int end = comma < 0 ? permission.length() : comma;
-                String t = permission.substring(from, end).trim();
+            for (String p : permission.split(",")) { // one character: split takes no regex
+                String t = p.trim();
                 if (!Permissions.isValid(t)) {
                     Problems.send(ctx, 400, "validation_failed", "Bad Request",
                             "Not a permission: X-Latchkey-Permission");
                     return;
                 }
                 permissions.add(t);
-                from = end + 1;
             }
         }
         VerifyRequest.Address ip = clientIp.of(req);

@@ -1,6 +1,5 @@
 package dev.latchkey.verify;
 
-import java.security.MessageDigest;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -87,12 +86,8 @@ public class Verifier {
     /** The current secret, or the previous one while a rotation's grace period lasts; hashed once, constant time. */
     private boolean secretMatches(CachedKey key, KeyFormat.ParsedKey presented, long nowMillis) {
         byte[] digest = hasher.hash(presented.raw(), presented.secretStart(), KeyFormat.SECRET_LENGTH);
-        if (key.currentSecretIs(digest)) {
-            return true;
-        }
-        byte[] previous = key.previousSecretHash();
-        return previous != null && key.previousSecretExpiresAt() != null
-                && key.previousSecretExpiresAt().toEpochMilli() > nowMillis && MessageDigest.isEqual(digest, previous);
+        return key.currentSecretIs(digest) || KeyHasher.previousMatches(digest, key.previousSecretHash(),
+                key.previousSecretExpiresAt(), nowMillis);
     }
 
     private static Collection<String> effective(Grant grant, Set<String> ownerHolds) {

@@ -201,14 +201,6 @@ public final class CachedKey extends UsageCounters {
         return enabled;
     }
 
-    public String role() {
-        return role;
-    }
-
-    public boolean allWorkspaces() {
-        return allWorkspaces;
-    }
-
     public long fingerprint() {
         return fingerprint;
     }
