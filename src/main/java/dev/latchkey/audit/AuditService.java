@@ -1,7 +1,5 @@
 package dev.latchkey.audit;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +9,8 @@ import io.quarkus.panache.common.Parameters;
 
 import dev.latchkey.audit.AuditDtos.AuditView;
 import dev.latchkey.common.Cursor;
+import dev.latchkey.common.Instants;
 import dev.latchkey.common.Page;
-import dev.latchkey.error.ApiException;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
 
@@ -54,22 +52,14 @@ public class AuditService {
         }
         if (since != null) {
             q.append(" and at >= :since");
-            p.and("since", instant("since", since));
+            p.and("since", Instants.parse("since", since));
         }
         if (until != null) {
             q.append(" and at < :until");
-            p.and("until", instant("until", until));
+            p.and("until", Instants.parse("until", until));
         }
         q.append(" order by id desc");
         List<AuditEvent> rows = AuditEvent.find(q.toString(), p).range(0, n).list();
         return Cursor.page(rows, n, e -> String.valueOf(e.id)).map(AuditView::from);
-    }
-
-    private static Instant instant(String field, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
-        }
     }
 }

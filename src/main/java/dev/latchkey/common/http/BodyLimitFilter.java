@@ -1,9 +1,8 @@
-package dev.latchkey.common;
+package dev.latchkey.common.http;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -15,8 +14,8 @@ import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ApiException;
 
 /**
- * Enforces {@code latchkey.http.max-body-size} with a 413 problem+json: by Content-Length up front, and by counting for
- * chunked bodies that do not declare their length.
+ * Enforces {@code latchkey.http.max-body-size} on REST bodies sent chunked (without a Content-Length), by counting
+ * while they are read: 413 problem+json.
  */
 public class BodyLimitFilter {
 
@@ -24,41 +23,19 @@ public class BodyLimitFilter {
 
     @Inject
     public BodyLimitFilter(LatchkeyConfig config) {
-        this.maxBytes = parseSize(config.http().maxBodySize());
+        this.maxBytes = config.http().maxBodySize().asLongValue();
     }
 
+    /** A declared length over the limit never gets here ({@link BodySizeRoute}); this counts chunked bodies. */
     @ServerRequestFilter(preMatching = true)
     public void limit(ContainerRequestContext request) {
-        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > maxBytes) {
-                    throw tooLarge(maxBytes);
-                }
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("bad_request", "Content-Length is not a number");
-            }
-        } else if (request.hasEntity()) {
+        if (request.getHeaderString(HttpHeaders.CONTENT_LENGTH) == null && request.hasEntity()) {
             request.setEntityStream(new Bounded(request.getEntityStream(), maxBytes));
         }
     }
 
     static ApiException tooLarge(long maxBytes) {
-        return new ApiException(413, "payload_too_large", "Content Too Large",
-                "The request body is larger than " + maxBytes + " bytes");
-    }
-
-    static long parseSize(String size) {
-        String s = size.trim().toUpperCase(Locale.ROOT);
-        long factor = 1;
-        if (s.endsWith("K")) {
-            factor = 1024;
-            s = s.substring(0, s.length() - 1);
-        } else if (s.endsWith("M")) {
-            factor = 1024 * 1024;
-            s = s.substring(0, s.length() - 1);
-        }
-        return Long.parseLong(s.trim()) * factor;
+        return ApiException.tooLarge("The request body is larger than " + maxBytes + " bytes");
     }
 
     /** Counts bytes read and fails past the limit. */

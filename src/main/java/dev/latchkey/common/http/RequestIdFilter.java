@@ -1,4 +1,4 @@
-package dev.latchkey.common;
+package dev.latchkey.common.http;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerResponseContext;

@@ -1,7 +1,4 @@
-package dev.latchkey.common;
-
-import java.util.UUID;
-import java.util.regex.Pattern;
+package dev.latchkey.common.http;
 
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -15,8 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
 @RequestScoped
 public class RequestInfo {
 
-    public static final String REQUEST_ID_HEADER = "X-Request-Id";
-    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    public static final String REQUEST_ID_HEADER = RequestIds.HEADER;
 
     @Inject
     HttpServerRequest request;
@@ -26,9 +22,7 @@ public class RequestInfo {
     /** The request id, stable for the whole request. */
     public String requestId() {
         if (requestId == null) {
-            String given = request.getHeader(REQUEST_ID_HEADER);
-            requestId = given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given
-                    : UUID.randomUUID().toString();
+            requestId = RequestIds.of(request);
         }
         return requestId;
     }
@@ -36,6 +30,11 @@ public class RequestInfo {
     /** The connection's remote address (gateways' forwarded addresses are the verify path's business). */
     public String clientIp() {
         return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    }
+
+    /** The request's path (not decoded). */
+    public String path() {
+        return request.path();
     }
 
     /** A request header, or null. */

@@ -1,0 +1,83 @@
+package dev.latchkey.common.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.latchkey.common.Text;
+import dev.latchkey.error.Problems;
+import dev.latchkey.verify.http.PresentedKey;
+
+/**
+ * Refuses, before any other handler sees it, a request whose path or query (after percent-decoding) is not valid UTF-8
+ * or holds a NUL character, or whose headers hold a NUL: such text would reach PostgreSQL as a lookup value and fail
+ * there (a 500). Runs after the hot routes, which never pass path or query text to the database, and before Quarkus'
+ * security filters and the REST layer.
+ */
+@Singleton
+public class UnstorableInputFilter {
+
+    /** Between the hot routes ({@link PresentedKey#ROUTE_ORDER}) and Quarkus' security filters (-300 to -100). */
+    static final int ROUTE_ORDER = -500;
+
+    void routes(@Observes Router router) {
+        router.route().order(ROUTE_ORDER).handler(this::check);
+    }
+
+    private void check(RoutingContext ctx) {
+        if (!storableUri(ctx.request().uri())) {
+            Problems.send(ctx, Problems.badRequest("invalid_characters",
+                    "The path or query holds a NUL character or bytes that are not UTF-8"));
+            return;
+        }
+        for (Map.Entry<String, String> h : ctx.request().headers()) {
+            if (h.getValue().indexOf(0) >= 0) {
+                Problems.send(ctx, Problems.badRequest("invalid_characters", "A header holds a NUL character"));
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    /**
+     * Whether a raw request URI decodes (percent escapes as UTF-8 bytes) to storable text. A malformed escape is left
+     * to the layers after this one, which answer 400 or 404 for it.
+     */
+    static boolean storableUri(String uri) {
+        int pct = uri.indexOf('%');
+        if (pct < 0) {
+            return uri.indexOf(0) < 0;
+        }
+        byte[] bytes = new byte[uri.length()];
+        int n = 0;
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            int hi;
+            int lo;
+            if (c == '%' && i + 2 < uri.length() && (hi = Character.digit(uri.charAt(i + 1), 16)) >= 0
+                    && (lo = Character.digit(uri.charAt(i + 2), 16)) >= 0) {
+                bytes[n++] = (byte) (hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes[n++] = (byte) c;
+            } else {
+                bytes[n++] = '?'; // raw non-ASCII in the request line: not percent-encoded text, left to later layers
+            }
+        }
+        try {
+            CharSequence text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n));
+            return !Text.unstorable(text);
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+}
