@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -96,8 +97,8 @@ public interface LatchkeyConfig {
 
     /** Limits on what clients may send. */
     interface Http {
-        /** Largest request body accepted, in bytes (suffixes K and M allowed); larger answers 413. */
+        /** Largest request body accepted (suffixes K, M); larger answers 413 problem+json. */
         @WithDefault("64K")
-        String maxBodySize();
+        MemorySize maxBodySize();
     }
 }
