@@ -26,6 +26,14 @@ public final class KeyDtos {
     public record RateLimitInput(Integer limit, Integer windowSeconds) {
     }
 
+    /**
+     * {@code PATCH .../keys/{keyId}}: JSON merge patch (absent = unchanged, null clears an optional field); kind and
+     * expiresAt are immutable. Documents the body for OpenAPI; the patch itself is read field by field.
+     */
+    public record UpdateKey(String name, String role, List<String> permissions, ScopeInput scope, Boolean enabled,
+            Map<String, Object> meta, RateLimitInput rateLimit, List<String> ipAllowlist) {
+    }
+
     /** {@code POST .../rotate}. */
     public record Rotate(Integer gracePeriodSeconds) {
     }

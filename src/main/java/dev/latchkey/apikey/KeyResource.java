@@ -2,7 +2,6 @@ package dev.latchkey.apikey;
 
 import java.net.URI;
 
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -14,6 +13,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -43,8 +46,9 @@ public class KeyResource {
     }
 
     @POST
-    public Response create(@PathParam("org") String org, @NotNull CreateKey request) {
-        KeyWithSecret created = keys.create(org, request);
+    public Response create(@PathParam("org") String org,
+            @RequestBody(content = @Content(schema = @Schema(implementation = CreateKey.class))) JsonNode body) {
+        KeyWithSecret created = keys.create(org, body);
         return Response.created(URI.create("/api/v1/orgs/" + org + "/keys/" + created.view().id())).entity(created)
                 .build();
     }
@@ -57,7 +61,8 @@ public class KeyResource {
 
     @PATCH
     @Path("/{keyId}")
-    public KeyView update(@PathParam("org") String org, @PathParam("keyId") String keyId, @NotNull JsonNode patch) {
+    public KeyView update(@PathParam("org") String org, @PathParam("keyId") String keyId,
+            @RequestBody(content = @Content(schema = @Schema(implementation = KeyDtos.UpdateKey.class))) JsonNode patch) {
         return keys.update(org, keyId, patch);
     }
 
@@ -83,7 +88,8 @@ public class KeyResource {
 
     @POST
     @Path("/{keyId}/rotate")
-    public KeyWithSecret rotate(@PathParam("org") String org, @PathParam("keyId") String keyId, Rotate request) {
-        return keys.rotate(org, keyId, request);
+    public KeyWithSecret rotate(@PathParam("org") String org, @PathParam("keyId") String keyId,
+            @RequestBody(content = @Content(schema = @Schema(implementation = Rotate.class))) JsonNode body) {
+        return keys.rotate(org, keyId, body);
     }
 }

@@ -34,7 +34,9 @@ import dev.latchkey.apikey.KeyRules.RateLimit;
 import dev.latchkey.apikey.KeyRules.Scope;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.common.Cursor;
+import dev.latchkey.common.Instants;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.ApiException.FieldError;
 import dev.latchkey.role.RoleCatalog;
@@ -68,9 +70,12 @@ public class KeyService {
     private final Clock clock;
     private final ObjectMapper json;
     private final Event<KeyChanged> changed;
+    private final Bodies bodies;
 
     public KeyService(OrgAccess access, RoleCatalog roles, Authority authority, KeyRules rules, KeyGenerator generator,
-            KeyHasher hasher, AuditLog audit, Clock clock, ObjectMapper json, Event<KeyChanged> changed) {
+            KeyHasher hasher, AuditLog audit, Clock clock, ObjectMapper json, Event<KeyChanged> changed,
+            Bodies bodies) {
+        this.bodies = bodies;
         this.access = access;
         this.roles = roles;
         this.authority = authority;
@@ -152,8 +157,8 @@ public class KeyService {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
         ApiKey k = findVisible(ctx, keyId);
-        Instant end = to == null ? clock.instant() : parseInstant("to", to);
-        Instant start = from == null ? end.minus(java.time.Duration.ofHours(24)) : parseInstant("from", from);
+        Instant end = to == null ? clock.instant() : Instants.parse("to", to);
+        Instant start = from == null ? end.minus(java.time.Duration.ofHours(24)) : Instants.parse("from", from);
         if (!start.isBefore(end) || java.time.Duration.between(start, end).toDays() > 31) {
             throw ApiException.invalid("from", "from must be before to, at most 31 days apart");
         }
@@ -176,33 +181,39 @@ public class KeyService {
         return new KeyDtos.UsageView(k.keyId, start, end, items);
     }
 
-    private static Instant parseInstant(String field, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.invalid(field, "must be an ISO-8601 instant such as 2026-01-31T12:00:00Z");
-        }
-    }
-
     // ----------------------------------------------------------------------------------- writes
 
     /** Issues a key through the native API. */
-    public KeyWithSecret create(String orgSlug, CreateKey request) {
-        return create(orgSlug, request, null, ORIGIN_NATIVE);
+    public KeyWithSecret create(String orgSlug, JsonNode body) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireKeyAccess();
+        // who may issue the kind asked for is decided before the body's details (DESIGN §6)
+        JsonNode kind = body == null ? null : body.get("kind");
+        KeyKind asked = kind != null && kind.isTextual() ? KeyKind.fromWire(kind.textValue()) : null;
+        if (asked != null) {
+            requireMayIssue(ctx, asked);
+        }
+        return create(ctx, bodies.read(body, CreateKey.class), null, ORIGIN_NATIVE);
     }
 
     /**
      * Issues a key with the native rules; {@code prefix} null means the kind's native prefix. The Elastic-compatible
-     * API uses this with Elastic's prefixes and origin, after its stricter checks.
+     * API uses this with Elastic's prefixes and origin.
      */
     public KeyWithSecret create(String orgSlug, CreateKey request, KeyPrefix prefix, String origin) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
+        return create(ctx, request, prefix, origin);
+    }
+
+    private KeyWithSecret create(OrgContext ctx, CreateKey request, KeyPrefix prefix, String origin) {
         Instant now = clock.instant();
         List<FieldError> errors = new ArrayList<>();
         KeyKind kind = KeyKind.fromWire(request.kind());
         if (kind == null) {
             errors.add(new FieldError("kind", "must be personal, service or admin"));
+        } else {
+            requireMayIssue(ctx, kind); // who may issue this kind is decided before the body's details
         }
         String name = rules.name(request.name(), errors);
         Map<String, List<String>> known = roles.rolesOf(ctx.orgId());
@@ -418,15 +429,16 @@ public class KeyService {
     }
 
     /** Issues a new secret for the same key; the old one verifies until the grace period ends. */
-    public KeyWithSecret rotate(String orgSlug, String keyId, Rotate request) {
+    public KeyWithSecret rotate(String orgSlug, String keyId, JsonNode body) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
+        ApiKey k = findVisible(ctx, keyId);
+        Rotate request = body == null || body.isNull() || body.isMissingNode() ? null : bodies.read(body, Rotate.class);
         List<FieldError> errors = new ArrayList<>();
         int grace = rules.gracePeriod(request == null ? null : request.gracePeriodSeconds(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        ApiKey k = findVisible(ctx, keyId);
         requireNotRevoked(k);
         Instant now = clock.instant();
         if (k.state(now) == KeyState.EXPIRED) {

@@ -6,7 +6,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import dev.latchkey.common.RequestInfo;
+import dev.latchkey.common.http.RequestInfo;
 import dev.latchkey.security.Caller;
 import dev.latchkey.security.CallerResolver;
 

@@ -1,10 +1,5 @@
 package dev.latchkey.elastic;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -15,16 +10,17 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.latchkey.error.ApiException;
 
 /**
  * {@code /api/as/v1/credentials}: Elastic App Search's Credentials API, request for request (seed 002), authenticated
- * by admin keys. Errors are Elastic's {@code {"errors": [...]}} with the same 4xx statuses.
+ * by admin keys. Pure translation onto the key service; errors are rendered in Elastic's shape {@code {"errors":
+ * [...]}} by the shared error path ({@code error/Problems}).
  */
 @Path("/api/as/v1/credentials")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,58 +36,39 @@ public class ElasticResource {
     }
 
     @GET
-    public Response list(@QueryParam("page[current]") String current, @QueryParam("page[size]") String size) {
-        return answer(() -> elastic.list(current, size));
+    public ObjectNode list(@QueryParam("page[current]") String current, @QueryParam("page[size]") String size) {
+        return elastic.list(current, size);
     }
 
     @POST
-    public Response create(String body) {
-        return answer(() -> elastic.create(parse(body)));
+    public ObjectNode create(String body) {
+        return elastic.create(parse(body));
     }
 
     @GET
     @Path("/{name}")
-    public Response get(@PathParam("name") String name) {
-        return answer(() -> elastic.get(name));
+    public ObjectNode get(@PathParam("name") String name) {
+        return elastic.get(name);
     }
 
     @PUT
     @Path("/{name}")
-    public Response update(@PathParam("name") String name, String body) {
-        return answer(() -> elastic.update(name, parse(body)));
+    public ObjectNode update(@PathParam("name") String name, String body) {
+        return elastic.update(name, parse(body));
     }
 
     @DELETE
     @Path("/{name}")
-    public Response delete(@PathParam("name") String name) {
-        return answer(() -> elastic.delete(name));
+    public ObjectNode delete(@PathParam("name") String name) {
+        return elastic.delete(name);
     }
 
     private JsonNode parse(String body) {
         try {
             return body == null || body.isBlank() ? null : json.readTree(body);
         } catch (Exception e) {
-            throw new ElasticException(400, List.of("The request body is not valid JSON"));
+            throw ApiException.badRequest("malformed_json", "The request body is not valid JSON");
         }
     }
 
-    /** Runs a call outside any transaction and turns every failure into Elastic's error shape. */
-    private static Response answer(Supplier<Object> call) {
-        try {
-            return Response.ok(call.get()).build();
-        } catch (ElasticException e) {
-            return errors(e.status(), e.errors());
-        } catch (ApiException e) {
-            List<String> messages = new ArrayList<>();
-            e.errors().forEach(f -> messages.add(f.field() + " " + f.message()));
-            if (messages.isEmpty()) {
-                messages.add(e.getMessage());
-            }
-            return errors(e.status() == 409 ? 400 : e.status(), messages);
-        }
-    }
-
-    private static Response errors(int status, List<String> messages) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("errors", messages)).build();
-    }
 }

@@ -334,7 +334,12 @@ public class ElasticService {
         return Workspace.slugsById(keys.stream().flatMap(k -> k.workspaceIds.stream()).toList());
     }
 
-    static ElasticException elastic(int status, List<String> errors) {
-        return new ElasticException(status, errors);
+    /** An error with Elastic's messages (rendered as {@code {"errors": [...]}} under /api/as/). */
+    static ApiException elastic(int status, List<String> errors) {
+        return switch (status) {
+        case 401 -> ApiException.unauthorized(errors.get(0));
+        case 404 -> ApiException.notFoundDetail(errors.get(0));
+        default -> ApiException.invalid(errors.stream().map(m -> new ApiException.FieldError(null, m)).toList());
+        };
     }
 }

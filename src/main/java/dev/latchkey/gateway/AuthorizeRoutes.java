@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.Problems;
 import dev.latchkey.security.Permissions;
 import dev.latchkey.verify.ClientIp;
 import dev.latchkey.verify.Decision;
@@ -21,7 +23,6 @@ import dev.latchkey.verify.VerifyRequest;
 import dev.latchkey.verify.VerifyService;
 import dev.latchkey.verify.cache.CachedKey;
 import dev.latchkey.verify.http.PresentedKey;
-import dev.latchkey.verify.http.Problems;
 import dev.latchkey.verify.http.VerifyJson;
 
 /**
@@ -79,8 +80,8 @@ public class AuthorizeRoutes {
             for (String p : permission.split(",")) { // one character: split takes no regex
                 String t = p.trim();
                 if (!Permissions.isValid(t)) {
-                    Problems.send(ctx, 400, "validation_failed", "Bad Request",
-                            "Not a permission: X-Latchkey-Permission");
+                    Problems.send(ctx,
+                            ApiException.badRequest("validation_failed", "Not a permission: X-Latchkey-Permission"));
                     return;
                 }
                 permissions.add(t);

@@ -2,8 +2,6 @@ package dev.latchkey.member;
 
 import java.net.URI;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -15,6 +13,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
+
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.latchkey.common.Page;
 import dev.latchkey.member.MemberDtos.MemberView;
@@ -41,8 +45,8 @@ public class MemberResource {
     @PUT
     @Path("/{subject}")
     public Response put(@PathParam("org") String org, @PathParam("subject") String subject,
-            @NotNull @Valid PutMember request) {
-        MemberService.Result result = members.put(org, subject, request);
+            @RequestBody(content = @Content(schema = @Schema(implementation = PutMember.class))) JsonNode body) {
+        MemberService.Result result = members.put(org, subject, body);
         if (result.created()) {
             URI location = UriBuilder.fromPath("/api/v1/orgs/{org}/members/{subject}").build(org, subject);
             return Response.created(location).entity(result.member()).build();

@@ -15,9 +15,12 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.common.Cursor;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.ApiException.FieldError;
 import dev.latchkey.member.MemberDtos.MemberView;
@@ -44,9 +47,11 @@ public class MemberService {
     private final AuditLog audit;
     private final Clock clock;
     private final Event<MemberChanged> changed;
+    private final Bodies bodies;
 
-    public MemberService(OrgAccess access, RoleCatalog roles, AuditLog audit, Clock clock,
-            Event<MemberChanged> changed) {
+    public MemberService(OrgAccess access, RoleCatalog roles, AuditLog audit, Clock clock, Event<MemberChanged> changed,
+            Bodies bodies) {
+        this.bodies = bodies;
         this.access = access;
         this.roles = roles;
         this.audit = audit;
@@ -79,12 +84,13 @@ public class MemberService {
     }
 
     /** Adds or replaces a membership; {@code created} tells which. */
-    public Result put(String orgSlug, String subject, PutMember request) {
+    public Result put(String orgSlug, String subject, JsonNode body) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
         if (subject == null || !SUBJECT.matcher(subject).matches()) {
             throw ApiException.invalid("subject", "must be 1 to 255 characters without control characters");
         }
+        PutMember request = bodies.read(body, PutMember.class);
         List<FieldError> errors = new ArrayList<>();
         OrgRole orgRole = request.orgRole() == null ? OrgRole.MEMBER : OrgRole.fromWire(request.orgRole());
         if (orgRole == null) {

@@ -2,8 +2,6 @@ package dev.latchkey.organization;
 
 import java.net.URI;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -12,6 +10,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.latchkey.organization.OrganizationDtos.CreateOrg;
 import dev.latchkey.organization.OrganizationDtos.OrgView;
@@ -29,8 +33,9 @@ public class OrganizationResource {
     }
 
     @POST
-    public Response create(@NotNull @Valid CreateOrg request) {
-        OrgView org = organizations.create(request);
+    public Response create(
+            @RequestBody(content = @Content(schema = @Schema(implementation = CreateOrg.class))) JsonNode body) {
+        OrgView org = organizations.create(body);
         return Response.created(URI.create("/api/v1/orgs/" + org.slug())).entity(org).build();
     }
 

@@ -7,7 +7,10 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.member.Member;
 import dev.latchkey.member.OrgRole;
@@ -26,8 +29,10 @@ public class OrganizationService {
     private final OrgAccess access;
     private final AuditLog audit;
     private final Clock clock;
+    private final Bodies bodies;
 
-    public OrganizationService(CallerResolver callers, OrgAccess access, AuditLog audit, Clock clock) {
+    public OrganizationService(CallerResolver callers, OrgAccess access, AuditLog audit, Clock clock, Bodies bodies) {
+        this.bodies = bodies;
         this.callers = callers;
         this.access = access;
         this.audit = audit;
@@ -35,11 +40,12 @@ public class OrganizationService {
     }
 
     /** Creates an organization and appoints its first owner. */
-    public OrgView create(CreateOrg request) {
+    public OrgView create(JsonNode body) {
         Caller caller = callers.current();
         if (!(caller instanceof Caller.User user) || !user.platformAdmin()) {
             throw ApiException.forbidden("Only platform administrators may create organizations");
         }
+        CreateOrg request = bodies.read(body, CreateOrg.class);
         if (Organization.findBySlug(request.slug()).isPresent()) {
             throw ApiException.conflict("An organization with slug '" + request.slug() + "' already exists");
         }

@@ -2,8 +2,6 @@ package dev.latchkey.role;
 
 import java.net.URI;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -15,6 +13,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.latchkey.common.Page;
 import dev.latchkey.role.RoleDtos.CreateRole;
@@ -40,8 +44,9 @@ public class RoleResource {
     }
 
     @POST
-    public Response create(@PathParam("org") String org, @NotNull @Valid CreateRole request) {
-        RoleView r = roles.create(org, request);
+    public Response create(@PathParam("org") String org,
+            @RequestBody(content = @Content(schema = @Schema(implementation = CreateRole.class))) JsonNode body) {
+        RoleView r = roles.create(org, body);
         return Response.created(URI.create("/api/v1/orgs/" + org + "/roles/" + r.name())).entity(r).build();
     }
 
@@ -54,8 +59,8 @@ public class RoleResource {
     @PUT
     @Path("/{role}")
     public RoleView update(@PathParam("org") String org, @PathParam("role") String role,
-            @NotNull @Valid UpdateRole request) {
-        return roles.update(org, role, request);
+            @RequestBody(content = @Content(schema = @Schema(implementation = UpdateRole.class))) JsonNode body) {
+        return roles.update(org, role, body);
     }
 
     @DELETE

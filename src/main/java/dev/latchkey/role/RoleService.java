@@ -13,10 +13,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.latchkey.apikey.ApiKey;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.common.Cursor;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.member.Member;
 import dev.latchkey.role.RoleDtos.CreateRole;
@@ -34,8 +37,10 @@ public class RoleService {
     private final AuditLog audit;
     private final Clock clock;
     private final Event<RoleChanged> changed;
+    private final Bodies bodies;
 
-    public RoleService(OrgAccess access, AuditLog audit, Clock clock, Event<RoleChanged> changed) {
+    public RoleService(OrgAccess access, AuditLog audit, Clock clock, Event<RoleChanged> changed, Bodies bodies) {
+        this.bodies = bodies;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
@@ -74,9 +79,10 @@ public class RoleService {
     }
 
     /** Creates a custom role. */
-    public RoleView create(String orgSlug, CreateRole request) {
+    public RoleView create(String orgSlug, JsonNode body) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
+        CreateRole request = bodies.read(body, CreateRole.class);
         if (RoleCatalog.isBuiltIn(request.name()) || Role.findByName(ctx.orgId(), request.name()).isPresent()) {
             throw ApiException.conflict("A role named '" + request.name() + "' already exists");
         }
@@ -94,9 +100,10 @@ public class RoleService {
     }
 
     /** Replaces the permissions of a custom role; affects its members and keys at once. */
-    public RoleView update(String orgSlug, String name, UpdateRole request) {
+    public RoleView update(String orgSlug, String name, JsonNode body) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
+        UpdateRole request = bodies.read(body, UpdateRole.class);
         if (RoleCatalog.isBuiltIn(name)) {
             throw ApiException.conflict("Built-in roles are immutable");
         }

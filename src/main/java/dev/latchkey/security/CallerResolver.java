@@ -13,7 +13,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
 
 import dev.latchkey.apikey.ApiKeyAuthenticator;
 import dev.latchkey.apikey.KeyFormat;
-import dev.latchkey.common.RequestInfo;
+import dev.latchkey.common.http.RequestInfo;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ApiException;
 

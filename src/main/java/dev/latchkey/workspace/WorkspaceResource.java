@@ -2,8 +2,6 @@ package dev.latchkey.workspace;
 
 import java.net.URI;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -15,6 +13,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.latchkey.common.Page;
 import dev.latchkey.workspace.WorkspaceDtos.CreateWorkspace;
@@ -40,8 +44,9 @@ public class WorkspaceResource {
     }
 
     @POST
-    public Response create(@PathParam("org") String org, @NotNull @Valid CreateWorkspace request) {
-        WorkspaceView w = workspaces.create(org, request);
+    public Response create(@PathParam("org") String org,
+            @RequestBody(content = @Content(schema = @Schema(implementation = CreateWorkspace.class))) JsonNode body) {
+        WorkspaceView w = workspaces.create(org, body);
         return Response.created(URI.create("/api/v1/orgs/" + org + "/workspaces/" + w.slug())).entity(w).build();
     }
 
@@ -54,8 +59,8 @@ public class WorkspaceResource {
     @PATCH
     @Path("/{ws}")
     public WorkspaceView update(@PathParam("org") String org, @PathParam("ws") String ws,
-            @NotNull @Valid UpdateWorkspace request) {
-        return workspaces.update(org, ws, request);
+            @RequestBody(content = @Content(schema = @Schema(implementation = UpdateWorkspace.class))) JsonNode body) {
+        return workspaces.update(org, ws, body);
     }
 
     @DELETE

@@ -9,9 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.common.Cursor;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
@@ -29,9 +32,11 @@ public class WorkspaceService {
     private final Clock clock;
     private final Event<WorkspaceDeleted> deleted;
     private final Event<WorkspaceCreated> created;
+    private final Bodies bodies;
 
     public WorkspaceService(OrgAccess access, AuditLog audit, Clock clock, Event<WorkspaceDeleted> deleted,
-            Event<WorkspaceCreated> created) {
+            Event<WorkspaceCreated> created, Bodies bodies) {
+        this.bodies = bodies;
         this.access = access;
         this.audit = audit;
         this.clock = clock;
@@ -51,9 +56,10 @@ public class WorkspaceService {
     }
 
     /** Creates a workspace. */
-    public WorkspaceView create(String orgSlug, CreateWorkspace request) {
+    public WorkspaceView create(String orgSlug, JsonNode body) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
+        CreateWorkspace request = bodies.read(body, CreateWorkspace.class);
         if (Workspace.findLive(ctx.orgId(), request.slug()).isPresent()) {
             throw ApiException.conflict("A workspace with slug '" + request.slug() + "' already exists");
         }
@@ -78,10 +84,11 @@ public class WorkspaceService {
     }
 
     /** Renames a workspace. */
-    public WorkspaceView update(String orgSlug, String slug, UpdateWorkspace request) {
+    public WorkspaceView update(String orgSlug, String slug, JsonNode body) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
         Workspace w = find(ctx, slug);
+        UpdateWorkspace request = bodies.read(body, UpdateWorkspace.class);
         if (request.name() != null && !request.name().strip().equals(w.name)) {
             String before = w.name;
             w.name = request.name().strip();

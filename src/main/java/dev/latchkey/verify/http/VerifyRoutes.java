@@ -17,6 +17,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import dev.latchkey.common.Cidr;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.Problems;
 import dev.latchkey.security.Permissions;
 import dev.latchkey.verify.ClientIp;
 import dev.latchkey.verify.Decision;
@@ -60,11 +62,11 @@ public class VerifyRoutes {
         try {
             node = body == null || body.length() == 0 ? mapper.createObjectNode() : mapper.readTree(body.getBytes());
         } catch (Exception e) {
-            Problems.send(ctx, 400, "malformed_json", "Bad Request", "The body is not valid JSON");
+            Problems.send(ctx, ApiException.badRequest("malformed_json", "The body is not valid JSON"));
             return;
         }
         if (node == null || !node.isObject()) {
-            Problems.send(ctx, 400, "malformed_json", "Bad Request", "The body must be a JSON object");
+            Problems.send(ctx, ApiException.badRequest("malformed_json", "The body must be a JSON object"));
             return;
         }
         String key = null;
@@ -121,8 +123,8 @@ public class VerifyRoutes {
             key = PresentedKey.fromHeaders(req);
         }
         if (key == null || key.isEmpty()) {
-            Problems.send(ctx, 400, "missing_key", "Bad Request",
-                    "Send the key in the body, in Authorization: Bearer, or in X-API-Key");
+            Problems.send(ctx, ApiException.badRequest("missing_key",
+                    "Send the key in the body, in Authorization: Bearer, or in X-API-Key"));
             return;
         }
         byte[] given = ip;
