@@ -55,6 +55,11 @@ public abstract class UsageCounters {
         return keyPk;
     }
 
+    /** When the key last verified as VALID (to the second; 0 if not since it was cached). */
+    public final long lastUsedMillis() {
+        return lastUsedMillis;
+    }
+
     /** Whether counts are waiting for a flush. */
     public final boolean dirty() {
         return dirty;

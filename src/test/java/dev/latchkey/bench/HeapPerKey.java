@@ -24,7 +24,7 @@ public final class HeapPerKey {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         UsageRecorder usage = new UsageRecorder();
         KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of("cacheMaxSize", (long) n + 10)),
-                new VerifyMetrics(new SimpleMeterRegistry()), usage);
+                new VerifyMetrics(new SimpleMeterRegistry()), usage, java.time.Clock.systemUTC());
         long now = System.currentTimeMillis();
         long before = used();
         SecureRandom r = new SecureRandom();

@@ -1,7 +1,10 @@
 package dev.latchkey.verify.cache;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,7 +18,7 @@ import dev.latchkey.usage.UsageRecorder;
 import dev.latchkey.verify.VerifyMetrics;
 
 /**
- * The in-memory store of the hot path: known keys (bounded, least recently used leave first), recently unknown key ids
+ * The in-memory store of the hot path: known keys (bounded; keys not used lately leave first), recently unknown key ids
  * (short TTL), and one {@link OrgHandle} per organization that cached keys share.
  * <p>
  * <b>Why a load never caches a stale answer.</b> Every invalidation (from the change feed, the resync, or this
@@ -30,7 +33,18 @@ import dev.latchkey.verify.VerifyMetrics;
 @Singleton
 public class KeyCache {
 
-    private final Cache<String, CachedKey> keys;
+    private final ConcurrentHashMap<String, CachedKey> keys;
+    private final long maxSize;
+    private final UsageRecorder usage;
+    private final Object evictLock = new Object();
+    /** The eviction hand: a weakly consistent walk over the entries, resumed where it stopped. */
+    private Iterator<CachedKey> hand = Collections.emptyIterator();
+    private long passStartedMillis;
+    /** When the pass before the current one began; 0 during the first pass (no entry has had its chance yet). */
+    private long previousPassStartedMillis;
+    private long evictedThisPass;
+    private boolean unconditional;
+    private final Clock clock;
     private final Cache<String, Boolean> unknown;
     private final ConcurrentHashMap<Long, OrgHandle> orgs = new ConcurrentHashMap<>();
     private final long maxStalenessNanos;
@@ -39,19 +53,19 @@ public class KeyCache {
     private volatile boolean warmed;
     private volatile boolean databaseUp;
 
-    public KeyCache(LatchkeyConfig config, VerifyMetrics metrics, UsageRecorder usage) {
+    public KeyCache(LatchkeyConfig config, VerifyMetrics metrics, UsageRecorder usage, Clock clock) {
+        this.clock = clock;
         LatchkeyConfig.Verify v = config.verify();
-        // an entry that leaves (replaced, evicted, dropped) keeps its usage counts until they are flushed
-        this.keys = Caffeine.newBuilder().maximumSize(v.cacheMaxSize())
-                .<String, CachedKey> removalListener((id, key, cause) -> {
-                    if (key != null) {
-                        usage.retire(key);
-                    }
-                }).build();
-        usage.source(() -> keys.asMap().values());
+        // a plain concurrent map, not a Caffeine cache: at a million keys the policy's bookkeeping on every read
+        // (read buffer, frequency sketch, reordering a linked list) touched memory that no other part of a lookup
+        // needed and cost a third of the throughput; the bound is kept by a clock hand (evictOverflow)
+        this.keys = new ConcurrentHashMap<>((int) Math.min(v.cacheMaxSize(), 1 << 16));
+        this.maxSize = v.cacheMaxSize();
+        this.usage = usage;
+        usage.source(keys::values);
         this.unknown = Caffeine.newBuilder().maximumSize(v.negativeMaxSize()).expireAfterWrite(v.negativeTtl()).build();
         this.maxStalenessNanos = v.maxStaleness().toNanos();
-        metrics.gauge(VerifyMetrics.CACHE_SIZE, "Keys in the cache", keys::estimatedSize);
+        metrics.gauge(VerifyMetrics.CACHE_SIZE, "Keys in the cache", keys::size);
         metrics.gauge(VerifyMetrics.CACHE_NEGATIVE_SIZE, "Unknown key ids remembered", unknown::estimatedSize);
         metrics.gauge(VerifyMetrics.CACHE_STALENESS, "Seconds since the cache was last known in sync",
                 () -> (System.nanoTime() - inSyncAtNanos) / 1e9);
@@ -61,12 +75,12 @@ public class KeyCache {
 
     /** The cached key, or null. */
     public CachedKey get(String keyId) {
-        return keys.getIfPresent(keyId);
+        return keys.get(keyId);
     }
 
     /** The cached key, or null, without counting as a use (the resync must not skew which keys are evicted). */
     public CachedKey peek(String keyId) {
-        return keys.policy().getIfPresentQuietly(keyId);
+        return keys.get(keyId); // reads leave no trace: recency is the key's last use (UsageCounters)
     }
 
     /** Forgets that a key id was unknown (it exists now: created or restored behind the service's back). */
@@ -110,12 +124,15 @@ public class KeyCache {
             }
             if (key != null) {
                 unknown.invalidate(keyId);
-                keys.put(keyId, key);
+                put(keyId, key);
             } else {
                 unknown.put(keyId, Boolean.TRUE);
             }
-            return true;
         }
+        if (key != null) {
+            evictOverflow();
+        }
+        return true;
     }
 
     /** Installs an organization's loaded state unless an invalidation was applied since the load began. */
@@ -152,7 +169,55 @@ public class KeyCache {
      * change feed starts from, and which the feed's first read (on the same thread) follows.
      */
     void putWarm(CachedKey key) {
-        keys.put(key.keyId(), key);
+        put(key.keyId(), key);
+        evictOverflow();
+    }
+
+    /** An entry that leaves (replaced, evicted, dropped) keeps its usage counts until they are flushed. */
+    private void put(String keyId, CachedKey key) {
+        CachedKey old = keys.put(keyId, key);
+        if (old != null && old != key) {
+            usage.retire(old);
+        }
+    }
+
+    private void remove(String keyId) {
+        CachedKey old = keys.remove(keyId);
+        if (old != null) {
+            usage.retire(old);
+        }
+    }
+
+    /**
+     * Keeps the cache within {@code cache-max-size} with a clock hand: walking the entries round and round, it evicts
+     * those not used (verified VALID) since its previous pass began, so every entry gets a whole pass as its second
+     * chance. If a pass finds every entry in use, the next pass evicts in hand order, so the bound always holds.
+     * Evicting needs no generation bump: it drops an answer, never installs one.
+     */
+    private void evictOverflow() {
+        if (keys.size() <= maxSize) {
+            return;
+        }
+        synchronized (evictLock) {
+            while (keys.size() > maxSize) {
+                if (!hand.hasNext()) {
+                    unconditional = previousPassStartedMillis > 0 && evictedThisPass == 0;
+                    previousPassStartedMillis = passStartedMillis;
+                    passStartedMillis = clock.millis();
+                    evictedThisPass = 0;
+                    hand = keys.values().iterator();
+                    if (!hand.hasNext()) {
+                        return;
+                    }
+                }
+                CachedKey k = hand.next();
+                boolean idle = previousPassStartedMillis > 0 && k.lastUsedMillis() < previousPassStartedMillis;
+                if ((unconditional || idle) && keys.remove(k.keyId(), k)) {
+                    usage.retire(k);
+                    evictedThisPass++;
+                }
+            }
+        }
     }
 
     /** Installs shared state without the generation check (warm-up only, see {@link #putWarm}). */
@@ -169,7 +234,7 @@ public class KeyCache {
     public void evict(String keyId) {
         synchronized (generation) {
             generation.incrementAndGet();
-            keys.invalidate(keyId);
+            remove(keyId);
             unknown.invalidate(keyId);
         }
     }
@@ -198,25 +263,24 @@ public class KeyCache {
 
     /** A weakly consistent view of the cached keys (the resync walks it). */
     public Collection<CachedKey> keys() {
-        return keys.asMap().values();
+        return keys.values();
     }
 
     /** Whether a key id is cached (known). */
     public boolean contains(String keyId) {
-        return keys.getIfPresent(keyId) != null;
+        return keys.containsKey(keyId);
     }
 
     /** Number of cached keys. */
     public long size() {
-        keys.cleanUp();
-        return keys.estimatedSize();
+        return keys.size();
     }
 
     /** Drops everything (after an outage longer than the outbox keeps). */
     public void clear() {
         synchronized (generation) {
             generation.incrementAndGet();
-            keys.invalidateAll();
+            keys.keySet().forEach(this::remove);
             unknown.invalidateAll();
             orgs.values().forEach(h -> {
                 h.state = null;

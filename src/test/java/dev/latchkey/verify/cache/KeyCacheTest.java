@@ -2,6 +2,8 @@ package dev.latchkey.verify.cache;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -10,8 +12,11 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.support.Parallel;
+import dev.latchkey.support.TestClock;
 import dev.latchkey.support.TestConfig;
 import dev.latchkey.usage.UsageRecorder;
+import dev.latchkey.verify.VerifyCode;
 import dev.latchkey.verify.VerifyMetrics;
 
 /**
@@ -21,8 +26,53 @@ import dev.latchkey.verify.VerifyMetrics;
 class KeyCacheTest {
 
     static KeyCache cache() {
+        return cache(new UsageRecorder(), Clock.systemUTC());
+    }
+
+    static KeyCache cache(UsageRecorder usage, Clock clock) {
         return new KeyCache(TestConfig.withVerify(Map.of("cacheMaxSize", 1000L, "negativeMaxSize", 1000L)),
-                new VerifyMetrics(new SimpleMeterRegistry()), new UsageRecorder());
+                new VerifyMetrics(new SimpleMeterRegistry()), usage, clock);
+    }
+
+    static String id(int i) {
+        return String.format("K%015d", i);
+    }
+
+    @Test
+    void overTheBoundTheKeysNotUsedSinceTheHandsLastPassLeaveFirst() {
+        TestClock clock = new TestClock();
+        UsageRecorder usage = new UsageRecorder();
+        KeyCache cache = cache(usage, clock);
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(cache.putLoaded(id(i), key(cache, id(i), false), cache.generation()));
+        }
+        for (int i = 0; i < 100; i++) {
+            usage.record(cache.get(id(i)), VerifyCode.VALID, clock.millis());
+        }
+        cache.putLoaded(id(1000), key(cache, id(1000), false), cache.generation());
+        assertEquals(1000, cache.size());
+        for (int i = 0; i < 100; i++) {
+            assertTrue(cache.contains(id(i)), "used key " + i + " kept");
+        }
+        // every key in use: the bound still holds (a pass that finds nothing idle makes the next one evict in order)
+        clock.advance(Duration.ofMinutes(1));
+        cache.keys().forEach(k -> usage.record(k, VerifyCode.VALID, clock.millis()));
+        for (int i = 1001; i < 1100; i++) {
+            cache.putLoaded(id(i), key(cache, id(i), false), cache.generation());
+            assertEquals(1000, cache.size(), "after " + i);
+        }
+    }
+
+    @Test
+    void concurrentLoadsNeverLeaveTheCacheOverItsBound() {
+        KeyCache cache = cache();
+        Parallel.forEach(4, List.of(0, 1, 2, 3), t -> {
+            for (int i = 0; i < 5000; i++) {
+                String id = id(t * 10_000 + i);
+                cache.putLoaded(id, key(cache, id, false), cache.generation());
+            }
+        });
+        assertEquals(1000, cache.size());
     }
 
     static CachedKey key(KeyCache cache, String keyId, boolean revoked) {

@@ -88,7 +88,8 @@ class ResyncOutageTest {
     @Test
     void anOutageDuringACycleEvictsNothingAndADeletedRowIsDroppedOnceACycleRunsWhole() throws Exception {
         VerifyMetrics metrics = new VerifyMetrics(new SimpleMeterRegistry());
-        KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of()), metrics, new UsageRecorder());
+        KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of()), metrics, new UsageRecorder(),
+                java.time.Clock.systemUTC());
         Table table = new Table();
         Resync resync = new Resync(cache, table, new NoOrgs(), new CacheRefresher(cache, table, new NoOrgs()), metrics,
                 TestConfig.withVerify(Map.of()));
