@@ -1,0 +1,18 @@
+-- wrk: GET /authorize with X-API-Key from $KEYS_FILE and an X-Pad header (ignored by the service) from $PAD_FILE, or
+-- a constant pad of the same length when PAD_FILE is unset. With the same number of distinct strings touched per
+-- request, a run over few keys and a run over a million do the same client-side work: the 1,000-key run reads its pad
+-- from a million distinct lines, the million-key run its key. (LuaJIT interns strings: a file of 1,000 keys repeated
+-- would touch only 1,000 distinct strings and make wrk itself faster.)
+local keys, pads = {}, {}
+for line in io.lines(os.getenv("KEYS_FILE")) do keys[#keys + 1] = line end
+local padfile = os.getenv("PAD_FILE")
+if padfile then
+  for line in io.lines(padfile) do pads[#pads + 1] = line end
+end
+local constant = string.rep("p", #keys[1])
+local i = math.random(1000000)
+request = function()
+  i = i + 1
+  local pad = #pads > 0 and pads[i % #pads + 1] or constant
+  return wrk.format("GET", "/authorize", {["X-API-Key"] = keys[i % #keys + 1], ["X-Pad"] = pad})
+end
