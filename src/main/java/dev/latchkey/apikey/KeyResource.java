@@ -33,16 +33,18 @@ import dev.latchkey.common.Page;
 public class KeyResource {
 
     private final KeyService keys;
+    private final KeyQueries queries;
 
-    public KeyResource(KeyService keys) {
+    public KeyResource(KeyService keys, KeyQueries queries) {
         this.keys = keys;
+        this.queries = queries;
     }
 
     @GET
     public Page<KeyView> list(@PathParam("org") String org, @QueryParam("kind") String kind,
             @QueryParam("workspace") String workspace, @QueryParam("state") String state,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        return keys.list(org, kind, workspace, state, limit, cursor);
+        return queries.list(org, kind, workspace, state, limit, cursor);
     }
 
     @POST
@@ -56,7 +58,7 @@ public class KeyResource {
     @GET
     @Path("/{keyId}")
     public KeyView get(@PathParam("org") String org, @PathParam("keyId") String keyId) {
-        return keys.get(org, keyId);
+        return queries.get(org, keyId);
     }
 
     @PATCH
@@ -77,7 +79,7 @@ public class KeyResource {
     @Path("/{keyId}/usage")
     public KeyDtos.UsageView usage(@PathParam("org") String org, @PathParam("keyId") String keyId,
             @QueryParam("from") String from, @QueryParam("to") String to) {
-        return keys.usage(org, keyId, from, to);
+        return queries.usage(org, keyId, from, to);
     }
 
     @POST

@@ -3,10 +3,8 @@ package dev.latchkey.apikey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,39 +17,30 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.quarkus.panache.common.Parameters;
 
 import dev.latchkey.apikey.KeyDtos.CreateKey;
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyDtos.KeyWithSecret;
-import dev.latchkey.apikey.KeyDtos.RateLimitInput;
 import dev.latchkey.apikey.KeyDtos.Rotate;
 import dev.latchkey.apikey.KeyDtos.ScopeInput;
 import dev.latchkey.apikey.KeyRules.Grant;
 import dev.latchkey.apikey.KeyRules.RateLimit;
 import dev.latchkey.apikey.KeyRules.Scope;
 import dev.latchkey.audit.AuditLog;
-import dev.latchkey.common.Cursor;
-import dev.latchkey.common.Instants;
-import dev.latchkey.common.Page;
 import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.ApiException.FieldError;
 import dev.latchkey.role.RoleCatalog;
-import dev.latchkey.security.Authority;
 import dev.latchkey.security.Caller;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
-import dev.latchkey.security.Permissions;
-import dev.latchkey.workspace.Workspace;
 import dev.latchkey.workspace.WorkspaceDeleted;
 
 /**
- * API keys: issue, list, change, rotate, revoke, delete. Enforces the security model of DESIGN §1: members manage only
- * their own personal keys; service and admin keys are for owners, admins and admin keys; nobody mints or widens a key
- * beyond their own permissions on every workspace in its scope; kind and expiry never change; revocation is final.
+ * API keys: issue, change, rotate, revoke, delete (reads: {@link KeyQueries}; who may: {@link KeyAuthority}; patch
+ * parsing: {@link KeyPatch}; field rules: {@link KeyRules}). Enforces the security model of DESIGN §1: members manage
+ * only their own personal keys; service and admin keys are for owners, admins and admin keys; nobody mints or widens a
+ * key beyond their own permissions on every workspace in its scope; kind and expiry never change; revocation is final.
  */
 @ApplicationScoped
 @Transactional
@@ -62,7 +51,8 @@ public class KeyService {
 
     private final OrgAccess access;
     private final RoleCatalog roles;
-    private final Authority authority;
+    private final KeyAuthority keyAuthority;
+    private final KeyQueries queries;
     private final KeyRules rules;
     private final KeyGenerator generator;
     private final KeyHasher hasher;
@@ -72,13 +62,14 @@ public class KeyService {
     private final Event<KeyChanged> changed;
     private final Bodies bodies;
 
-    public KeyService(OrgAccess access, RoleCatalog roles, Authority authority, KeyRules rules, KeyGenerator generator,
-            KeyHasher hasher, AuditLog audit, Clock clock, ObjectMapper json, Event<KeyChanged> changed,
-            Bodies bodies) {
+    KeyService(OrgAccess access, RoleCatalog roles, KeyAuthority keyAuthority, KeyQueries queries, KeyRules rules,
+            KeyGenerator generator, KeyHasher hasher, AuditLog audit, Clock clock, ObjectMapper json,
+            Event<KeyChanged> changed, Bodies bodies) {
         this.bodies = bodies;
         this.access = access;
         this.roles = roles;
-        this.authority = authority;
+        this.keyAuthority = keyAuthority;
+        this.queries = queries;
         this.rules = rules;
         this.generator = generator;
         this.hasher = hasher;
@@ -93,94 +84,6 @@ public class KeyService {
             Map<String, Object> meta, RateLimit rateLimit, List<String> ipAllowlist) {
     }
 
-    // ------------------------------------------------------------------------------------ reads
-
-    /** One page of the keys the caller may see, oldest first, with optional filters. */
-    public Page<KeyView> list(String orgSlug, String kind, String workspace, String state, String limit,
-            String cursor) {
-        OrgContext ctx = access.resolve(orgSlug);
-        ctx.requireKeyAccess();
-        int n = Cursor.limit(limit);
-        Long after = Cursor.decodeId(cursor);
-        StringBuilder q = new StringBuilder("organizationId = :org and deletedAt is null and id > :after");
-        Parameters p = Parameters.with("org", ctx.orgId()).and("after", after == null ? 0L : after);
-        if (kind != null) {
-            KeyKind k = KeyKind.fromWire(kind);
-            if (k == null) {
-                throw ApiException.invalid("kind", "must be personal, service or admin");
-            }
-            q.append(" and kind = :kind");
-            p.and("kind", k.wire());
-        }
-        if (workspace != null) {
-            Workspace ws = Workspace.findLive(ctx.orgId(), workspace).orElse(null);
-            if (ws == null) {
-                return new Page<>(List.of(), null);
-            }
-            q.append(" and (allWorkspaces = true or :ws member of workspaceIds)");
-            p.and("ws", ws.id);
-        }
-        if (state != null) {
-            KeyState s = KeyState.fromWire(state);
-            if (s == null) {
-                throw ApiException.invalid("state", "must be active, expired, revoked or disabled");
-            }
-            q.append(switch (s) {
-            case REVOKED -> " and revokedAt is not null";
-            case EXPIRED -> " and revokedAt is null and expiresAt <= :now";
-            case DISABLED -> " and revokedAt is null and (expiresAt is null or expiresAt > :now) and enabled = false";
-            case ACTIVE -> " and revokedAt is null and (expiresAt is null or expiresAt > :now) and enabled = true";
-            });
-            if (s != KeyState.REVOKED) {
-                p.and("now", clock.instant());
-            }
-        }
-        if (!ctx.managesAllKeys()) {
-            q.append(" and kind = 'personal' and ownerSubject = :owner");
-            p.and("owner", ctx.member().subject);
-        }
-        q.append(" order by id");
-        List<ApiKey> rows = ApiKey.find(q.toString(), p).range(0, n).list();
-        Page<ApiKey> page = Cursor.page(rows, n, k -> String.valueOf(k.id));
-        return new Page<>(views(ctx.orgId(), page.items()), page.nextCursor());
-    }
-
-    /** Reads one key. */
-    public KeyView get(String orgSlug, String keyId) {
-        OrgContext ctx = access.resolve(orgSlug);
-        ctx.requireKeyAccess();
-        return view(ctx.orgId(), findVisible(ctx, keyId));
-    }
-
-    /** Hourly verify outcomes of a key between two instants (at most 31 days), oldest first. */
-    public KeyDtos.UsageView usage(String orgSlug, String keyId, String from, String to) {
-        OrgContext ctx = access.resolve(orgSlug);
-        ctx.requireKeyAccess();
-        ApiKey k = findVisible(ctx, keyId);
-        Instant end = to == null ? clock.instant() : Instants.parse("to", to);
-        Instant start = from == null ? end.minus(java.time.Duration.ofHours(24)) : Instants.parse("from", from);
-        if (!start.isBefore(end) || java.time.Duration.between(start, end).toDays() > 31) {
-            throw ApiException.invalid("from", "from must be before to, at most 31 days apart");
-        }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = ApiKey.getEntityManager().createNativeQuery(
-                "select hour, outcome, count from key_usage_hourly where api_key_id = ?1 and hour >= ?2 and hour < ?3"
-                        + " order by hour, outcome")
-                .setParameter(1, k.id).setParameter(2, start.truncatedTo(java.time.temporal.ChronoUnit.HOURS))
-                .setParameter(3, end).getResultList();
-        Map<Instant, Map<String, Long>> byHour = new java.util.TreeMap<>();
-        for (Object[] r : rows) {
-            Instant hour = r[0] instanceof java.sql.Timestamp t ? t.toInstant()
-                    : r[0] instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) r[0];
-            byHour.computeIfAbsent(hour, h -> new java.util.TreeMap<>()).put((String) r[1],
-                    ((Number) r[2]).longValue());
-        }
-        List<KeyDtos.UsageHour> items = new ArrayList<>();
-        byHour.forEach((hour, counts) -> items
-                .add(new KeyDtos.UsageHour(hour, counts, counts.values().stream().mapToLong(Long::longValue).sum())));
-        return new KeyDtos.UsageView(k.keyId, start, end, items);
-    }
-
     // ----------------------------------------------------------------------------------- writes
 
     /** Issues a key through the native API. */
@@ -191,7 +94,7 @@ public class KeyService {
         JsonNode kind = body == null ? null : body.get("kind");
         KeyKind asked = kind != null && kind.isTextual() ? KeyKind.fromWire(kind.textValue()) : null;
         if (asked != null) {
-            requireMayIssue(ctx, asked);
+            KeyAuthority.requireMayIssue(ctx, asked);
         }
         return create(ctx, bodies.read(body, CreateKey.class), null, ORIGIN_NATIVE);
     }
@@ -213,7 +116,7 @@ public class KeyService {
         if (kind == null) {
             errors.add(new FieldError("kind", "must be personal, service or admin"));
         } else {
-            requireMayIssue(ctx, kind); // who may issue this kind is decided before the body's details
+            KeyAuthority.requireMayIssue(ctx, kind); // who may issue this kind is decided before the body's details
         }
         String name = rules.name(request.name(), errors);
         Map<String, List<String>> known = roles.rolesOf(ctx.orgId());
@@ -242,10 +145,10 @@ public class KeyService {
      * only the hash, audits, and returns the full key this one time.
      */
     public KeyWithSecret issue(OrgContext ctx, KeySpec spec, KeyPrefix prefix, String origin) {
-        requireMayIssue(ctx, spec.kind());
-        requireWithinAuthority(ctx, spec.grant().effective(), spec.scope());
+        KeyAuthority.requireMayIssue(ctx, spec.kind());
+        keyAuthority.requireWithinAuthority(ctx, spec.grant().effective(), spec.scope());
         if (spec.name() != null) {
-            requireFreeName(ctx.orgId(), spec.name(), null);
+            KeyAuthority.requireFreeName(ctx.orgId(), spec.name(), null);
         }
         Instant now = clock.instant();
         ApiKey k = new ApiKey();
@@ -274,7 +177,7 @@ public class KeyService {
         applyRateLimit(k, spec.rateLimit());
         k.ipAllowlist = spec.ipAllowlist() == null ? null : spec.ipAllowlist().toArray(String[]::new);
         k.persistAndFlush();
-        KeyView view = view(ctx.orgId(), k);
+        KeyView view = queries.view(ctx.orgId(), k);
         audit.record(ctx.orgId(), "key.created", "key", k.keyId, k.name, Map.of("kind", k.kind, "permissions",
                 view.permissions(), "scope", json.convertValue(view.scope(), Map.class)));
         changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
@@ -285,92 +188,18 @@ public class KeyService {
     public KeyView update(String orgSlug, String keyId, JsonNode patch) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
-        if (!(patch instanceof ObjectNode body)) {
-            throw ApiException.invalid("body", "must be a JSON object");
-        }
-        ApiKey k = findVisible(ctx, keyId);
-        requireNotRevoked(k);
+        ApiKey k = keyAuthority.findVisible(ctx, keyId);
+        KeyAuthority.requireNotRevoked(k);
         List<FieldError> errors = new ArrayList<>();
-        Map<String, Object> changes = new LinkedHashMap<>();
         KeyKind kind = k.kindEnum();
         Map<String, List<String>> known = roles.rolesOf(ctx.orgId());
-
-        Grant grant = null;
-        Scope scope = null;
-        String name = null;
-        Boolean enabled = null;
-        boolean metaGiven = false;
-        boolean rateGiven = false;
-        boolean allowGiven = false;
-        Map<String, Object> meta = null;
-        RateLimit rate = null;
-        List<String> allow = null;
-
-        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
-            String field = it.next();
-            JsonNode value = body.get(field);
-            switch (field) {
-            case "name" -> name = rules.name(text(value, "name", errors), errors);
-            case "role", "permissions" -> {
-                // handled together below
-            }
-            case "scope" -> {
-                if (kind == KeyKind.ADMIN) {
-                    errors.add(new FieldError("scope", "admin keys always cover the whole organization"));
-                } else {
-                    ScopeInput in = convert(value, ScopeInput.class, "scope", errors);
-                    scope = in == null && value.isNull() ? null : rules.scope(in, ctx.orgId(), errors);
-                    if (value.isNull()) {
-                        errors.add(new FieldError("scope", "cannot be null"));
-                    }
-                }
-            }
-            case "enabled" -> {
-                if (!value.isBoolean()) {
-                    errors.add(new FieldError("enabled", "must be true or false"));
-                } else {
-                    enabled = value.booleanValue();
-                }
-            }
-            case "meta" -> {
-                metaGiven = true;
-                if (!value.isNull() && !value.isObject()) {
-                    errors.add(new FieldError("meta", "must be a JSON object or null"));
-                } else {
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> m = value.isNull() ? null : json.convertValue(value, Map.class);
-                    meta = rules.meta(m, errors);
-                }
-            }
-            case "rateLimit" -> {
-                rateGiven = true;
-                RateLimitInput in = value.isNull() ? null : convert(value, RateLimitInput.class, "rateLimit", errors);
-                rate = rules.rateLimit(in, errors);
-            }
-            case "ipAllowlist" -> {
-                allowGiven = true;
-                if (!value.isNull() && !value.isArray()) {
-                    errors.add(new FieldError("ipAllowlist", "must be an array of CIDRs or null"));
-                } else {
-                    allow = rules.ipAllowlist(value.isNull() ? null : strings(value, "ipAllowlist", errors), errors);
-                }
-            }
-            case "kind" -> errors.add(new FieldError("kind", "is immutable"));
-            case "expiresAt" -> errors.add(new FieldError("expiresAt", "is immutable; create a new key instead"));
-            default -> errors.add(new FieldError(field, "unknown field"));
-            }
-        }
-        if (body.has("role") || body.has("permissions")) {
-            if (kind == KeyKind.ADMIN) {
-                errors.add(new FieldError("role", "admin keys carry no role or permissions"));
-            } else {
-                JsonNode r = body.get("role");
-                JsonNode p = body.get("permissions");
-                String role = r == null || r.isNull() ? null : text(r, "role", errors);
-                List<String> perms = p == null || p.isNull() ? null : strings(p, "permissions", errors);
-                grant = rules.grant(role, perms, known, errors);
-            }
-        }
+        KeyPatch.Changes c = KeyPatch.parse(patch, kind, json, errors);
+        String name = c.name() == null ? null : rules.name(c.name(), errors);
+        Grant grant = c.grantGiven() ? rules.grant(c.role(), c.permissions(), known, errors) : null;
+        Scope scope = c.scope() == null ? null : rules.scope(c.scope(), ctx.orgId(), errors);
+        Map<String, Object> meta = c.metaGiven() ? rules.meta(c.meta(), errors) : null;
+        RateLimit rate = c.rateLimitGiven() ? rules.rateLimit(c.rateLimit(), errors) : null;
+        List<String> allow = c.ipAllowlistGiven() ? rules.ipAllowlist(c.ipAllowlist(), errors) : null;
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
@@ -378,11 +207,11 @@ public class KeyService {
         Grant newGrant = grant != null ? grant : currentGrant(k, known);
         Scope newScope = scope != null ? scope : currentScope(k);
         if (grant != null || scope != null) {
-            requireWithinAuthority(ctx, newGrant.effective(), newScope);
+            keyAuthority.requireWithinAuthority(ctx, newGrant.effective(), newScope);
         }
-        KeyView before = view(ctx.orgId(), k);
+        KeyView before = queries.view(ctx.orgId(), k);
         if (name != null && !name.equals(k.name)) {
-            requireFreeName(ctx.orgId(), name, k.id);
+            KeyAuthority.requireFreeName(ctx.orgId(), name, k.id);
             k.name = name;
         }
         if (grant != null) {
@@ -391,21 +220,22 @@ public class KeyService {
         if (scope != null) {
             applyScope(k, scope);
         }
-        if (enabled != null) {
-            k.enabled = enabled;
+        if (c.enabled() != null) {
+            k.enabled = c.enabled();
         }
-        if (metaGiven) {
+        if (c.metaGiven()) {
             k.meta = meta;
         }
-        if (rateGiven) {
+        if (c.rateLimitGiven()) {
             applyRateLimit(k, rate);
         }
-        if (allowGiven) {
+        if (c.ipAllowlistGiven()) {
             k.ipAllowlist = allow == null ? null : allow.toArray(String[]::new);
         }
         k.updatedAt = clock.instant();
         k.persistAndFlush();
-        KeyView after = view(ctx.orgId(), k);
+        KeyView after = queries.view(ctx.orgId(), k);
+        Map<String, Object> changes = new LinkedHashMap<>();
         diff(before, after, changes);
         if (!changes.isEmpty()) {
             audit.record(ctx.orgId(), "key.updated", "key", k.keyId, k.name, changes);
@@ -418,28 +248,28 @@ public class KeyService {
     public KeyView revoke(String orgSlug, String keyId) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
-        ApiKey k = findVisible(ctx, keyId);
+        ApiKey k = keyAuthority.findVisible(ctx, keyId);
         if (k.revokedAt == null) {
             k.revokedAt = clock.instant();
             k.updatedAt = k.revokedAt;
             audit.record(ctx.orgId(), "key.revoked", "key", k.keyId, k.name, null);
             changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         }
-        return view(ctx.orgId(), k);
+        return queries.view(ctx.orgId(), k);
     }
 
     /** Issues a new secret for the same key; the old one verifies until the grace period ends. */
     public KeyWithSecret rotate(String orgSlug, String keyId, JsonNode body) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
-        ApiKey k = findVisible(ctx, keyId);
+        ApiKey k = keyAuthority.findVisible(ctx, keyId);
         Rotate request = body == null || body.isNull() || body.isMissingNode() ? null : bodies.read(body, Rotate.class);
         List<FieldError> errors = new ArrayList<>();
         int grace = rules.gracePeriod(request == null ? null : request.gracePeriodSeconds(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        requireNotRevoked(k);
+        KeyAuthority.requireNotRevoked(k);
         Instant now = clock.instant();
         if (k.state(now) == KeyState.EXPIRED) {
             throw ApiException.conflict("The key has expired; create a new key instead");
@@ -454,14 +284,14 @@ public class KeyService {
         k.persistAndFlush();
         audit.record(ctx.orgId(), "key.rotated", "key", k.keyId, k.name, Map.of("gracePeriodSeconds", grace));
         changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
-        return new KeyWithSecret(view(ctx.orgId(), k), full);
+        return new KeyWithSecret(queries.view(ctx.orgId(), k), full);
     }
 
     /** Revokes a key and hides it from lists and reads. */
     public void delete(String orgSlug, String keyId) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
-        ApiKey k = findVisible(ctx, keyId);
+        ApiKey k = keyAuthority.findVisible(ctx, keyId);
         Instant now = clock.instant();
         if (k.revokedAt == null) {
             k.revokedAt = now;
@@ -498,67 +328,6 @@ public class KeyService {
     }
 
     // ---------------------------------------------------------------------------------- helpers
-
-    private ApiKey findVisible(OrgContext ctx, String keyId) {
-        ApiKey k = keyId == null || keyId.length() != KeyFormat.KEY_ID_LENGTH ? null
-                : ApiKey.findByKeyId(keyId).orElse(null);
-        if (k == null || k.organizationId != ctx.orgId() || k.deletedAt != null) {
-            throw ApiException.notFound("Key");
-        }
-        if (!ctx.managesAllKeys()
-                && !(KeyKind.PERSONAL.wire().equals(k.kind) && ctx.member().subject.equals(k.ownerSubject))) {
-            throw ApiException.notFound("Key"); // members see only their own personal keys
-        }
-        return k;
-    }
-
-    private static void requireMayIssue(OrgContext ctx, KeyKind kind) {
-        switch (kind) {
-        case PERSONAL -> {
-            if (ctx.member() == null) {
-                throw ApiException.forbidden("Personal keys belong to a member; admin keys cannot create them");
-            }
-        }
-        case SERVICE, ADMIN -> {
-            if (!ctx.managesAllKeys()) {
-                throw ApiException.forbidden("Only owners, admins and admin keys may create " + kind.wire() + " keys");
-            }
-        }
-        }
-    }
-
-    /** Seed 003: a key never exceeds its creator's access, on every workspace of its scope. */
-    private void requireWithinAuthority(OrgContext ctx, List<String> permissions, Scope scope) {
-        if (ctx.managesAllKeys()) {
-            return;
-        }
-        Map<String, List<String>> known = roles.rolesOf(ctx.orgId());
-        Set<Long> workspaces = scope.all() ? new HashSet<>(Arrays.asList((Long) null)) : scope.workspaceIds();
-        Map<Long, String> slugs = Workspace.slugsById(workspaces);
-        for (Long ws : workspaces) {
-            List<String> missing = Permissions.notCovered(authority.holds(ctx, ws, known), permissions);
-            if (!missing.isEmpty()) {
-                String where = ws == null ? "every workspace (all present and future)" : "workspace " + slugs.get(ws);
-                throw ApiException.forbidden("The key would exceed your own permissions: you do not hold "
-                        + String.join(", ", missing) + " on " + where);
-            }
-        }
-    }
-
-    private static void requireFreeName(long orgId, String name, Long exceptId) {
-        long clash = exceptId == null
-                ? ApiKey.count("organizationId = ?1 and name = ?2 and deletedAt is null", orgId, name) : ApiKey.count(
-                        "organizationId = ?1 and name = ?2 and deletedAt is null and id <> ?3", orgId, name, exceptId);
-        if (clash > 0) {
-            throw ApiException.conflict("A key named '" + name + "' already exists in this organization");
-        }
-    }
-
-    private static void requireNotRevoked(ApiKey k) {
-        if (k.revokedAt != null) {
-            throw ApiException.conflict("The key is revoked; revocation is final");
-        }
-    }
 
     private static Grant adminGrant(String role, List<String> permissions, List<FieldError> errors) {
         if ((role != null && !role.equals("admin")) || (permissions != null && !permissions.equals(List.of("*")))) {
@@ -601,42 +370,6 @@ public class KeyService {
         return new Scope(k.scopeType, k.allWorkspaces, new HashSet<>(k.workspaceIds));
     }
 
-    private <T> T convert(JsonNode value, Class<T> type, String field, List<FieldError> errors) {
-        if (value.isNull()) {
-            return null;
-        }
-        try {
-            return json.treeToValue(value, type);
-        } catch (Exception e) {
-            errors.add(new FieldError(field, "has the wrong shape or types"));
-            return null;
-        }
-    }
-
-    private static String text(JsonNode value, String field, List<FieldError> errors) {
-        if (!value.isTextual()) {
-            errors.add(new FieldError(field, "must be a string"));
-            return null;
-        }
-        return value.textValue();
-    }
-
-    private static List<String> strings(JsonNode value, String field, List<FieldError> errors) {
-        if (!value.isArray()) {
-            errors.add(new FieldError(field, "must be an array of strings"));
-            return null;
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < value.size(); i++) {
-            if (!value.get(i).isTextual()) {
-                errors.add(new FieldError(field + "[" + i + "]", "must be a string"));
-                return null;
-            }
-            out.add(value.get(i).textValue());
-        }
-        return out;
-    }
-
     private void diff(KeyView before, KeyView after, Map<String, Object> changes) {
         Map<?, ?> b = json.convertValue(before, Map.class);
         Map<?, ?> a = json.convertValue(after, Map.class);
@@ -651,18 +384,5 @@ public class KeyService {
                 changes.put(f, change);
             }
         }
-    }
-
-    KeyView view(long orgId, ApiKey k) {
-        return views(orgId, List.of(k)).get(0);
-    }
-
-    List<KeyView> views(long orgId, List<ApiKey> keys) {
-        Set<Long> ids = new HashSet<>();
-        keys.forEach(k -> ids.addAll(k.workspaceIds));
-        Map<Long, String> slugs = Workspace.slugsById(ids);
-        Map<String, List<String>> known = roles.rolesOf(orgId);
-        Instant now = clock.instant();
-        return keys.stream().map(k -> KeyViews.view(k, slugs, known, now)).toList();
     }
 }

@@ -1,15 +1,13 @@
 package dev.latchkey.audit;
 
-import java.util.List;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.quarkus.panache.common.Parameters;
 
 import dev.latchkey.audit.AuditDtos.AuditView;
-import dev.latchkey.common.Cursor;
 import dev.latchkey.common.Instants;
+import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
@@ -30,14 +28,8 @@ public class AuditService {
             String limit, String cursor) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
-        int n = Cursor.limit(limit);
-        Long before = Cursor.decodeId(cursor);
         StringBuilder q = new StringBuilder("organizationId = :org");
         Parameters p = Parameters.with("org", ctx.orgId());
-        if (before != null) {
-            q.append(" and id < :before");
-            p.and("before", before);
-        }
         if (actor != null) {
             q.append(" and (actorId = :actor or actorName = :actor)");
             p.and("actor", actor);
@@ -58,8 +50,7 @@ public class AuditService {
             q.append(" and at < :until");
             p.and("until", Instants.parse("until", until));
         }
-        q.append(" order by id desc");
-        List<AuditEvent> rows = AuditEvent.find(q.toString(), p).range(0, n).list();
-        return Cursor.page(rows, n, e -> String.valueOf(e.id)).map(AuditView::from);
+        return Keyset.<AuditEvent> byId((query, params) -> AuditEvent.find(query, params), q.toString(), p, limit,
+                cursor, e -> e.id, Keyset.Order.NEWEST_FIRST).map(AuditView::from);
     }
 }

@@ -17,8 +17,10 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.panache.common.Parameters;
+
 import dev.latchkey.audit.AuditLog;
-import dev.latchkey.common.Cursor;
+import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
 import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
@@ -63,13 +65,10 @@ public class MemberService {
     public Page<MemberView> list(String orgSlug, String limit, String cursor) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
-        int n = Cursor.limit(limit);
-        Long after = Cursor.decodeId(cursor);
-        List<Member> rows = Member
-                .find("organizationId = ?1 and id > ?2 order by id", ctx.orgId(), after == null ? 0L : after)
-                .range(0, n).list();
+        Page<Member> page = Keyset.<Member> byId((q, params) -> Member.find(q, params), "organizationId = :org",
+                Parameters.with("org", ctx.orgId()), limit, cursor, m -> m.id, Keyset.Order.OLDEST_FIRST);
         Map<Long, String> slugs = slugs(ctx.orgId());
-        return Cursor.page(rows, n, m -> String.valueOf(m.id)).map(m -> view(m, slugs));
+        return page.map(m -> view(m, slugs));
     }
 
     /** Reads a membership: managers read any, members their own. */

@@ -2,7 +2,6 @@ package dev.latchkey.workspace;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +10,10 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.panache.common.Parameters;
+
 import dev.latchkey.audit.AuditLog;
-import dev.latchkey.common.Cursor;
+import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
 import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
@@ -48,11 +49,10 @@ public class WorkspaceService {
     public Page<WorkspaceView> list(String orgSlug, String limit, String cursor) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireMember();
-        int n = Cursor.limit(limit);
-        Long after = Cursor.decodeId(cursor);
-        List<Workspace> rows = Workspace.find("organizationId = ?1 and deletedAt is null and id > ?2 order by id",
-                ctx.orgId(), after == null ? 0L : after).range(0, n).list();
-        return Cursor.page(rows, n, w -> String.valueOf(w.id)).map(WorkspaceView::from);
+        Page<Workspace> page = Keyset.byId((q, params) -> Workspace.find(q, params),
+                "organizationId = :org and deletedAt is null", Parameters.with("org", ctx.orgId()), limit, cursor,
+                w -> w.id, Keyset.Order.OLDEST_FIRST);
+        return page.map(WorkspaceView::from);
     }
 
     /** Creates a workspace. */
