@@ -65,7 +65,7 @@ public final class Http {
     public static double metric(String baseUrl, String line) {
         try {
             String page = CLIENT.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+                    HttpResponse.BodyHandlers.ofString()).body().replace(",}", "}"); // labels may end with a comma
             for (String l : page.split("\n")) {
                 if (l.startsWith(line + " ")) {
                     return Double.parseDouble(l.substring(line.length() + 1).trim());
