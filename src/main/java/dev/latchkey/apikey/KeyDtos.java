@@ -7,7 +7,12 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Request and response shapes of the key API. */
+// nested records registered for Jackson (NativeRegistrationTest): bodies are read after authorization, not as
+// resource parameters, and views are converted for the audit log
+@RegisterForReflection
 public final class KeyDtos {
 
     private KeyDtos() {

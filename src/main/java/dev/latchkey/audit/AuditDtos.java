@@ -3,7 +3,12 @@ package dev.latchkey.audit;
 import java.time.Instant;
 import java.util.Map;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Response shapes of the audit API. */
+// nested records registered for Jackson (NativeRegistrationTest): bodies are read after authorization, not as
+// resource parameters, and views are converted for the audit log
+@RegisterForReflection
 public final class AuditDtos {
 
     private AuditDtos() {

@@ -5,7 +5,12 @@ import java.util.Map;
 
 import jakarta.validation.constraints.Size;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** Request and response shapes of the member API. */
+// nested records registered for Jackson (NativeRegistrationTest): bodies are read after authorization, not as
+// resource parameters, and views are converted for the audit log
+@RegisterForReflection
 public final class MemberDtos {
 
     private MemberDtos() {

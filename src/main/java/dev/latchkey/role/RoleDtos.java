@@ -7,10 +7,15 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import dev.latchkey.common.Patterns;
 import dev.latchkey.security.Permissions;
 
 /** Request and response shapes of the role API. */
+// nested records registered for Jackson (NativeRegistrationTest): bodies are read after authorization, not as
+// resource parameters, and views are converted for the audit log
+@RegisterForReflection
 public final class RoleDtos {
 
     private RoleDtos() {

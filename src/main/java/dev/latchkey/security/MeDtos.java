@@ -5,7 +5,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /** The answer of {@code GET /api/v1/me}: who the caller is and what it may do. */
+// nested records registered for Jackson (NativeRegistrationTest): bodies are read after authorization, not as
+// resource parameters, and views are converted for the audit log
+@RegisterForReflection
 public final class MeDtos {
 
     private MeDtos() {

@@ -6,12 +6,12 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Singleton;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 
+import dev.latchkey.common.CaffeineShapes;
 import dev.latchkey.verify.cache.CachedKey;
 
 /**
@@ -29,8 +29,8 @@ public class RateLimits {
     private record Entry(int limit, int windowSeconds, Bucket bucket) {
     }
 
-    private final Cache<String, Entry> buckets = Caffeine.newBuilder().expireAfterAccess(Duration.ofHours(2))
-            .maximumSize(2_000_000).build();
+    private final Cache<String, Entry> buckets = CaffeineShapes.sizedExpiringAfterAccess(2_000_000, Duration.ofHours(2))
+            .build();
 
     /** Takes one token for the key; null when the key has no rate limit. */
     public Probe take(CachedKey key, long nowMillis) {

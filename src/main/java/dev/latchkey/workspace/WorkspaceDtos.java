@@ -7,9 +7,14 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import dev.latchkey.common.Patterns;
 
 /** Request and response shapes of the workspace API. */
+// nested records registered for Jackson (NativeRegistrationTest): bodies are read after authorization, not as
+// resource parameters, and views are converted for the audit log
+@RegisterForReflection
 public final class WorkspaceDtos {
 
     private WorkspaceDtos() {

@@ -38,20 +38,27 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts a replica against a database and waits until it is ready (cache warmed). */
     static ServiceProcess start(String name, String jdbcUrl, Map<String, String> extra) throws Exception {
         int port = freePort();
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        boolean nativeImage = Boolean.getBoolean("latchkey.it.native");
+        Path jar = Path
+                .of(nativeImage ? System.getProperty("native.image.path") : "target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
-            throw new IllegalStateException("package the application first (mvn verify runs ITs after package)");
+            throw new IllegalStateException(
+                    "package the application first (mvn verify runs ITs after package): " + jar);
         }
         Path log = Path.of("target/it-logs/" + name + ".log");
         Files.createDirectories(log.getParent());
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.jdbc.url=" + jdbcUrl, "-Dquarkus.datasource.username=postgres",
+        // the native executable takes the same -D options as the JVM
+        List<String> cmd = new ArrayList<>(nativeImage ? List.of(jar.toString()) : List.of(javaBin(), "-Xmx512m"));
+        cmd.addAll(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
+                "-Dquarkus.datasource.username=postgres",
                 "-Dmp.jwt.verify.publickey.location="
                         + new File("src/test/resources/test-jwt/publicKey.pem").getAbsolutePath(),
                 "-Dmp.jwt.verify.issuer=" + Tokens.ISSUER, "-Dlatchkey.verify.poll-interval=1S",
                 "-Dlatchkey.usage.flush-interval=1S"));
         extra.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.addAll(List.of("-jar", jar.toString()));
+        if (!nativeImage) {
+            cmd.addAll(List.of("-jar", jar.toString()));
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServiceProcess s = new ServiceProcess(name, port, p, log);
         s.awaitReady(Duration.ofSeconds(60));

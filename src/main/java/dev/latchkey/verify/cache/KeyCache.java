@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.inject.Singleton;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.latchkey.common.CaffeineShapes;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.usage.UsageRecorder;
 import dev.latchkey.verify.VerifyMetrics;
@@ -63,7 +63,7 @@ public class KeyCache {
         this.maxSize = v.cacheMaxSize();
         this.usage = usage;
         usage.source(keys::values);
-        this.unknown = Caffeine.newBuilder().maximumSize(v.negativeMaxSize()).expireAfterWrite(v.negativeTtl()).build();
+        this.unknown = CaffeineShapes.sizedExpiringAfterWrite(v.negativeMaxSize(), v.negativeTtl()).build();
         this.maxStalenessNanos = v.maxStaleness().toNanos();
         metrics.gauge(VerifyMetrics.CACHE_SIZE, "Keys in the cache", keys::size);
         metrics.gauge(VerifyMetrics.CACHE_NEGATIVE_SIZE, "Unknown key ids remembered", unknown::estimatedSize);
