@@ -2,6 +2,7 @@ package dev.latchkey.apikey;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -154,5 +155,32 @@ public class ApiKey extends PanacheEntityBase {
             return KeyState.EXPIRED;
         }
         return enabled ? KeyState.ACTIVE : KeyState.DISABLED;
+    }
+
+    void applyGrant(KeyRules.Grant grant) {
+        role = grant.role();
+        permissions = grant.explicit() == null ? null : grant.explicit().toArray(String[]::new);
+    }
+
+    void applyScope(KeyRules.Scope scope) {
+        scopeType = scope.type();
+        allWorkspaces = scope.all();
+        workspaceIds.clear();
+        workspaceIds.addAll(scope.workspaceIds());
+    }
+
+    void applyRateLimit(KeyRules.RateLimit rate) {
+        rateLimit = rate == null ? null : rate.limit();
+        rateLimitWindowSeconds = rate == null ? null : rate.windowSeconds();
+    }
+
+    /** The key's grant as stored: its role's current permissions, or its explicit ones. */
+    KeyRules.Grant currentGrant(Map<String, List<String>> roles) {
+        return role != null ? new KeyRules.Grant(role, null, roles.getOrDefault(role, List.of()))
+                : new KeyRules.Grant(null, List.of(permissions), List.of(permissions));
+    }
+
+    KeyRules.Scope currentScope() {
+        return new KeyRules.Scope(scopeType, allWorkspaces, new HashSet<>(workspaceIds));
     }
 }

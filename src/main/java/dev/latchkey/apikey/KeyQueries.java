@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,9 +15,9 @@ import jakarta.transaction.Transactional;
 import io.quarkus.panache.common.Parameters;
 
 import dev.latchkey.apikey.KeyDtos.KeyView;
-import dev.latchkey.common.Instants;
 import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.http.Param;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.OrgAccess;
@@ -41,19 +42,17 @@ public class KeyQueries {
     }
 
     /** One page of the keys the caller may see, oldest first, with optional filters. */
-    public Page<KeyView> list(String orgSlug, String kind, String workspace, String state, String limit,
-            String cursor) {
+    public Page<KeyView> list(String orgSlug, Param<KeyKind> kindParam, String workspace, Param<KeyState> stateParam,
+            String limit, String cursor) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
+        KeyKind kind = Param.get(kindParam);
+        KeyState state = Param.get(stateParam);
         StringBuilder q = new StringBuilder("organizationId = :org and deletedAt is null");
         Parameters p = Parameters.with("org", ctx.orgId());
         if (kind != null) {
-            KeyKind k = KeyKind.fromWire(kind);
-            if (k == null) {
-                throw ApiException.invalid("kind", "must be personal, service or admin");
-            }
             q.append(" and kind = :kind");
-            p.and("kind", k.wire());
+            p.and("kind", kind.wire());
         }
         if (workspace != null) {
             Workspace ws = Workspace.findLive(ctx.orgId(), workspace).orElse(null);
@@ -64,10 +63,7 @@ public class KeyQueries {
             p.and("ws", ws.id);
         }
         if (state != null) {
-            KeyState s = KeyState.fromWire(state);
-            if (s == null) {
-                throw ApiException.invalid("state", "must be active, expired, revoked or disabled");
-            }
+            KeyState s = state;
             q.append(switch (s) {
             case REVOKED -> " and revokedAt is not null";
             case EXPIRED -> " and revokedAt is null and expiresAt <= :now";
@@ -95,12 +91,12 @@ public class KeyQueries {
     }
 
     /** Hourly verify outcomes of a key between two instants (at most 31 days), oldest first. */
-    public KeyDtos.UsageView usage(String orgSlug, String keyId, String from, String to) {
+    public KeyDtos.UsageView usage(String orgSlug, String keyId, Param<Instant> from, Param<Instant> to) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
         ApiKey k = keyAuthority.findVisible(ctx, keyId);
-        Instant end = to == null ? clock.instant() : Instants.parse("to", to);
-        Instant start = from == null ? end.minus(java.time.Duration.ofHours(24)) : Instants.parse("from", from);
+        Instant end = Param.get(to) == null ? clock.instant() : to.get();
+        Instant start = Param.get(from) == null ? end.minus(java.time.Duration.ofHours(24)) : from.get();
         if (!start.isBefore(end) || java.time.Duration.between(start, end).toDays() > 31) {
             throw ApiException.invalid("from", "from must be before to, at most 31 days apart");
         }
@@ -122,6 +118,36 @@ public class KeyQueries {
                 .add(new KeyDtos.UsageHour(hour, counts, counts.values().stream().mapToLong(Long::longValue).sum())));
         return new KeyDtos.UsageView(k.keyId, start, end, items);
     }
+
+    /** One page by number, and the total, for APIs that page by offset (the Elastic-compatible one). */
+    public record NumberedPage(List<KeyView> items, long total) {
+    }
+
+    /**
+     * Live (not revoked) keys of the organization that are admin keys or were made with {@code origin}, oldest first:
+     * page {@code page} (from 1) of {@code size}. The Elastic-compatible API lists these.
+     */
+    public NumberedPage byOriginOrAdmin(String orgSlug, String origin, int page, int size) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireKeyAccess();
+        var query = ApiKey.find(ORIGIN_OR_ADMIN + " order by id",
+                Parameters.with("org", ctx.orgId()).and("origin", origin));
+        long total = query.count();
+        return new NumberedPage(views(ctx.orgId(), query.page(page - 1, size).list()), total);
+    }
+
+    /** The live key of that set with this name, if any. */
+    public Optional<KeyView> byName(String orgSlug, String origin, String name) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireKeyAccess();
+        return ApiKey
+                .<ApiKey> find(ORIGIN_OR_ADMIN + " and name = :name",
+                        Parameters.with("org", ctx.orgId()).and("origin", origin).and("name", name))
+                .firstResultOptional().map(k -> view(ctx.orgId(), k));
+    }
+
+    private static final String ORIGIN_OR_ADMIN = "organizationId = :org and deletedAt is null and revokedAt is null"
+            + " and (kind = 'admin' or origin = :origin)";
 
     KeyView view(long orgId, ApiKey k) {
         return views(orgId, List.of(k)).get(0);

@@ -1,6 +1,6 @@
 package dev.latchkey.apikey;
 
-import java.net.URI;
+import java.time.Instant;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -11,8 +11,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -25,6 +27,7 @@ import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyDtos.KeyWithSecret;
 import dev.latchkey.apikey.KeyDtos.Rotate;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.http.Param;
 
 /** {@code /api/v1/orgs/{org}/keys}: the native key-management API (JWT or admin key). */
 @Path("/api/v1/orgs/{org}/keys")
@@ -41,18 +44,17 @@ public class KeyResource {
     }
 
     @GET
-    public Page<KeyView> list(@PathParam("org") String org, @QueryParam("kind") String kind,
-            @QueryParam("workspace") String workspace, @QueryParam("state") String state,
+    public Page<KeyView> list(@PathParam("org") String org, @QueryParam("kind") Param<KeyKind> kind,
+            @QueryParam("workspace") String workspace, @QueryParam("state") Param<KeyState> state,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         return queries.list(org, kind, workspace, state, limit, cursor);
     }
 
     @POST
-    public Response create(@PathParam("org") String org,
+    public Response create(@Context UriInfo uri, @PathParam("org") String org,
             @RequestBody(content = @Content(schema = @Schema(implementation = CreateKey.class))) JsonNode body) {
         KeyWithSecret created = keys.create(org, body);
-        return Response.created(URI.create("/api/v1/orgs/" + org + "/keys/" + created.view().id())).entity(created)
-                .build();
+        return Response.created(uri.getAbsolutePathBuilder().path(created.view().id()).build()).entity(created).build();
     }
 
     @GET
@@ -78,7 +80,7 @@ public class KeyResource {
     @GET
     @Path("/{keyId}/usage")
     public KeyDtos.UsageView usage(@PathParam("org") String org, @PathParam("keyId") String keyId,
-            @QueryParam("from") String from, @QueryParam("to") String to) {
+            @QueryParam("from") Param<Instant> from, @QueryParam("to") Param<Instant> to) {
         return queries.usage(org, keyId, from, to);
     }
 

@@ -18,6 +18,7 @@ import dev.latchkey.apikey.KeyDtos.ScopeInput;
 import dev.latchkey.common.Cidr;
 import dev.latchkey.common.Patterns;
 import dev.latchkey.error.ApiException.FieldError;
+import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.Permissions;
 import dev.latchkey.workspace.Workspace;
 
@@ -217,5 +218,22 @@ class KeyRules {
             errors.add(new FieldError("gracePeriodSeconds", "must be from 0 to " + MAX_GRACE_SECONDS + " (7 days)"));
         }
         return seconds;
+    }
+
+    /** An admin key's grant: none may be asked for beyond {@code admin} (they manage keys only). */
+    Grant adminGrant(String role, List<String> permissions, List<FieldError> errors) {
+        if ((role != null && !role.equals("admin")) || (permissions != null && !permissions.equals(List.of("*")))) {
+            errors.add(new FieldError("role", "admin keys carry no role or permissions (they manage keys only)"));
+        }
+        return new Grant("admin", null, RoleCatalog.BUILT_IN.get("admin"));
+    }
+
+    /** An admin key's scope: always the whole organization. */
+    Scope adminScope(ScopeInput scope, List<FieldError> errors) {
+        if (scope != null && !("organization".equals(scope.type()) && Boolean.TRUE.equals(scope.allWorkspaces())
+                && scope.workspaces() == null && scope.workspace() == null)) {
+            errors.add(new FieldError("scope", "admin keys always cover the whole organization"));
+        }
+        return new Scope("organization", true, Set.of());
     }
 }

@@ -3,12 +3,9 @@ package dev.latchkey.apikey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -22,7 +19,6 @@ import dev.latchkey.apikey.KeyDtos.CreateKey;
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyDtos.KeyWithSecret;
 import dev.latchkey.apikey.KeyDtos.Rotate;
-import dev.latchkey.apikey.KeyDtos.ScopeInput;
 import dev.latchkey.apikey.KeyRules.Grant;
 import dev.latchkey.apikey.KeyRules.RateLimit;
 import dev.latchkey.apikey.KeyRules.Scope;
@@ -123,8 +119,8 @@ public class KeyService {
         Grant grant;
         Scope scope;
         if (kind == KeyKind.ADMIN) {
-            grant = adminGrant(request.role(), request.permissions(), errors);
-            scope = adminScope(request.scope(), errors);
+            grant = rules.adminGrant(request.role(), request.permissions(), errors);
+            scope = rules.adminScope(request.scope(), errors);
         } else {
             grant = rules.grant(request.role(), request.permissions(), known, errors);
             scope = rules.scope(request.scope(), ctx.orgId(), errors);
@@ -162,8 +158,8 @@ public class KeyService {
         k.name = spec.name() != null ? spec.name() : k.keyId;
         k.secretHash = hasher.hash(secret);
         k.keySuffix = full.substring(full.length() - 4);
-        applyGrant(k, spec.grant());
-        applyScope(k, spec.scope());
+        k.applyGrant(spec.grant());
+        k.applyScope(spec.scope());
         Caller caller = ctx.caller();
         k.ownerSubject = spec.kind() == KeyKind.PERSONAL ? caller.actorId() : null;
         k.createdByType = caller.actorType();
@@ -174,7 +170,7 @@ public class KeyService {
         k.expiresAt = spec.expiresAt();
         k.enabled = true;
         k.meta = spec.meta();
-        applyRateLimit(k, spec.rateLimit());
+        k.applyRateLimit(spec.rateLimit());
         k.ipAllowlist = spec.ipAllowlist() == null ? null : spec.ipAllowlist().toArray(String[]::new);
         k.persistAndFlush();
         KeyView view = queries.view(ctx.orgId(), k);
@@ -204,8 +200,8 @@ public class KeyService {
             throw ApiException.invalid(errors);
         }
 
-        Grant newGrant = grant != null ? grant : currentGrant(k, known);
-        Scope newScope = scope != null ? scope : currentScope(k);
+        Grant newGrant = grant != null ? grant : k.currentGrant(known);
+        Scope newScope = scope != null ? scope : k.currentScope();
         if (grant != null || scope != null) {
             keyAuthority.requireWithinAuthority(ctx, newGrant.effective(), newScope);
         }
@@ -215,10 +211,10 @@ public class KeyService {
             k.name = name;
         }
         if (grant != null) {
-            applyGrant(k, grant);
+            k.applyGrant(grant);
         }
         if (scope != null) {
-            applyScope(k, scope);
+            k.applyScope(scope);
         }
         if (c.enabled() != null) {
             k.enabled = c.enabled();
@@ -227,7 +223,7 @@ public class KeyService {
             k.meta = meta;
         }
         if (c.rateLimitGiven()) {
-            applyRateLimit(k, rate);
+            k.applyRateLimit(rate);
         }
         if (c.ipAllowlistGiven()) {
             k.ipAllowlist = allow == null ? null : allow.toArray(String[]::new);
@@ -236,7 +232,7 @@ public class KeyService {
         k.persistAndFlush();
         KeyView after = queries.view(ctx.orgId(), k);
         Map<String, Object> changes = new LinkedHashMap<>();
-        diff(before, after, changes);
+        changes.putAll(KeyViews.diff(json, before, after));
         if (!changes.isEmpty()) {
             audit.record(ctx.orgId(), "key.updated", "key", k.keyId, k.name, changes);
             changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
@@ -324,65 +320,6 @@ public class KeyService {
                         Map.of("reason", "workspace deleted", "removedWorkspace", event.slug()));
             }
             changed.fire(new KeyChanged(event.organizationId(), k.keyId)); // its own row changed
-        }
-    }
-
-    // ---------------------------------------------------------------------------------- helpers
-
-    private static Grant adminGrant(String role, List<String> permissions, List<FieldError> errors) {
-        if ((role != null && !role.equals("admin")) || (permissions != null && !permissions.equals(List.of("*")))) {
-            errors.add(new FieldError("role", "admin keys carry no role or permissions (they manage keys only)"));
-        }
-        return new Grant("admin", null, RoleCatalog.BUILT_IN.get("admin"));
-    }
-
-    private static Scope adminScope(ScopeInput scope, List<FieldError> errors) {
-        if (scope != null && !("organization".equals(scope.type()) && Boolean.TRUE.equals(scope.allWorkspaces())
-                && scope.workspaces() == null && scope.workspace() == null)) {
-            errors.add(new FieldError("scope", "admin keys always cover the whole organization"));
-        }
-        return new Scope("organization", true, Set.of());
-    }
-
-    private static void applyGrant(ApiKey k, Grant grant) {
-        k.role = grant.role();
-        k.permissions = grant.explicit() == null ? null : grant.explicit().toArray(String[]::new);
-    }
-
-    private static void applyScope(ApiKey k, Scope scope) {
-        k.scopeType = scope.type();
-        k.allWorkspaces = scope.all();
-        k.workspaceIds.clear();
-        k.workspaceIds.addAll(scope.workspaceIds());
-    }
-
-    private static void applyRateLimit(ApiKey k, RateLimit rate) {
-        k.rateLimit = rate == null ? null : rate.limit();
-        k.rateLimitWindowSeconds = rate == null ? null : rate.windowSeconds();
-    }
-
-    private static Grant currentGrant(ApiKey k, Map<String, List<String>> known) {
-        return k.role != null ? new Grant(k.role, null, known.getOrDefault(k.role, List.of()))
-                : new Grant(null, List.of(k.permissions), List.of(k.permissions));
-    }
-
-    private static Scope currentScope(ApiKey k) {
-        return new Scope(k.scopeType, k.allWorkspaces, new HashSet<>(k.workspaceIds));
-    }
-
-    private void diff(KeyView before, KeyView after, Map<String, Object> changes) {
-        Map<?, ?> b = json.convertValue(before, Map.class);
-        Map<?, ?> a = json.convertValue(after, Map.class);
-        for (String f : List.of("name", "role", "permissions", "scope", "enabled", "meta", "rateLimit",
-                "ipAllowlist")) {
-            Object from = b.get(f);
-            Object to = a.get(f);
-            if (from == null ? to != null : !from.equals(to)) {
-                Map<String, Object> change = new HashMap<>();
-                change.put("from", from);
-                change.put("to", to);
-                changes.put(f, change);
-            }
         }
     }
 }

@@ -2,9 +2,13 @@ package dev.latchkey.apikey;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.latchkey.apikey.KeyDtos.ActorView;
 import dev.latchkey.apikey.KeyDtos.KeyView;
@@ -34,5 +38,24 @@ final class KeyViews {
         }
         return k.allWorkspaces ? new ScopeView("organization", null, null, true)
                 : new ScopeView("organization", null, workspaces, false);
+    }
+
+    /** The audited fields that differ between two views of a key: field -> {from, to}. */
+    static Map<String, Object> diff(ObjectMapper json, KeyView before, KeyView after) {
+        Map<?, ?> b = json.convertValue(before, Map.class);
+        Map<?, ?> a = json.convertValue(after, Map.class);
+        Map<String, Object> changes = new LinkedHashMap<>();
+        for (String f : List.of("name", "role", "permissions", "scope", "enabled", "meta", "rateLimit",
+                "ipAllowlist")) {
+            Object from = b.get(f);
+            Object to = a.get(f);
+            if (from == null ? to != null : !from.equals(to)) {
+                Map<String, Object> change = new HashMap<>();
+                change.put("from", from);
+                change.put("to", to);
+                changes.put(f, change);
+            }
+        }
+        return changes;
     }
 }

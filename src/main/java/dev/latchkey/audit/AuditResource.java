@@ -1,5 +1,7 @@
 package dev.latchkey.audit;
 
+import java.time.Instant;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -9,6 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.latchkey.audit.AuditDtos.AuditView;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.http.Param;
 
 /** {@code /api/v1/orgs/{org}/audit}. */
 @Path("/api/v1/orgs/{org}/audit")
@@ -23,8 +26,9 @@ public class AuditResource {
 
     @GET
     public Page<AuditView> list(@PathParam("org") String org, @QueryParam("actor") String actor,
-            @QueryParam("action") String action, @QueryParam("target") String target, @QueryParam("since") String since,
-            @QueryParam("until") String until, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("action") String action, @QueryParam("target") String target,
+            @QueryParam("since") Param<Instant> since, @QueryParam("until") Param<Instant> until,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         return audit.list(org, actor, action, target, since, until, limit, cursor);
     }
 }

@@ -1,14 +1,16 @@
 package dev.latchkey.audit;
 
+import java.time.Instant;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.quarkus.panache.common.Parameters;
 
 import dev.latchkey.audit.AuditDtos.AuditView;
-import dev.latchkey.common.Instants;
 import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.http.Param;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
 
@@ -24,8 +26,8 @@ public class AuditService {
     }
 
     /** One page of events, newest first. {@code actor} and {@code target} match an id or a name. */
-    public Page<AuditView> list(String orgSlug, String actor, String action, String target, String since, String until,
-            String limit, String cursor) {
+    public Page<AuditView> list(String orgSlug, String actor, String action, String target, Param<Instant> since,
+            Param<Instant> until, String limit, String cursor) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
         StringBuilder q = new StringBuilder("organizationId = :org");
@@ -42,13 +44,15 @@ public class AuditService {
             q.append(" and (targetId = :target or targetName = :target)");
             p.and("target", target);
         }
-        if (since != null) {
+        Instant from = Param.get(since);
+        Instant to = Param.get(until);
+        if (from != null) {
             q.append(" and at >= :since");
-            p.and("since", Instants.parse("since", since));
+            p.and("since", from);
         }
-        if (until != null) {
+        if (to != null) {
             q.append(" and at < :until");
-            p.and("until", Instants.parse("until", until));
+            p.and("until", to);
         }
         return Keyset.<AuditEvent> byId((query, params) -> AuditEvent.find(query, params), q.toString(), p, limit,
                 cursor, e -> e.id, Keyset.Order.NEWEST_FIRST).map(AuditView::from);

@@ -1,7 +1,5 @@
 package dev.latchkey.member;
 
-import java.net.URI;
-
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -10,9 +8,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -44,12 +43,11 @@ public class MemberResource {
 
     @PUT
     @Path("/{subject}")
-    public Response put(@PathParam("org") String org, @PathParam("subject") String subject,
+    public Response put(@Context UriInfo uri, @PathParam("org") String org, @PathParam("subject") String subject,
             @RequestBody(content = @Content(schema = @Schema(implementation = PutMember.class))) JsonNode body) {
         MemberService.Result result = members.put(org, subject, body);
         if (result.created()) {
-            URI location = UriBuilder.fromPath("/api/v1/orgs/{org}/members/{subject}").build(org, subject);
-            return Response.created(location).entity(result.member()).build();
+            return Response.created(uri.getAbsolutePath()).entity(result.member()).build();
         }
         return Response.ok(result.member()).build();
     }

@@ -1,15 +1,15 @@
 package dev.latchkey.organization;
 
-import java.net.URI;
-
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -33,10 +33,10 @@ public class OrganizationResource {
     }
 
     @POST
-    public Response create(
+    public Response create(@Context UriInfo uri,
             @RequestBody(content = @Content(schema = @Schema(implementation = CreateOrg.class))) JsonNode body) {
         OrgView org = organizations.create(body);
-        return Response.created(URI.create("/api/v1/orgs/" + org.slug())).entity(org).build();
+        return Response.created(uri.getAbsolutePathBuilder().path(org.slug()).build()).entity(org).build();
     }
 
     @GET

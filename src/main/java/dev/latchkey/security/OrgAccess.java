@@ -26,6 +26,15 @@ public class OrgAccess {
         this.callers = callers;
     }
 
+    /** The slug of the organization an admin key belongs to (the Elastic-compatible API scopes by key). */
+    public String slugOf(Caller.Key key) {
+        Organization org = Organization.findById(key.organizationId());
+        if (org == null) {
+            throw ApiException.unauthorized("Invalid credentials");
+        }
+        return org.slug;
+    }
+
     /** The organization for a member or an admin key of it; 404 otherwise. */
     public OrgContext resolve(String orgSlug) {
         return resolve(orgSlug, false);

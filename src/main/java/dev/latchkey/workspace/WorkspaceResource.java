@@ -1,7 +1,5 @@
 package dev.latchkey.workspace;
 
-import java.net.URI;
-
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -11,8 +9,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -44,10 +44,10 @@ public class WorkspaceResource {
     }
 
     @POST
-    public Response create(@PathParam("org") String org,
+    public Response create(@Context UriInfo uri, @PathParam("org") String org,
             @RequestBody(content = @Content(schema = @Schema(implementation = CreateWorkspace.class))) JsonNode body) {
         WorkspaceView w = workspaces.create(org, body);
-        return Response.created(URI.create("/api/v1/orgs/" + org + "/workspaces/" + w.slug())).entity(w).build();
+        return Response.created(uri.getAbsolutePathBuilder().path(w.slug()).build()).entity(w).build();
     }
 
     @GET

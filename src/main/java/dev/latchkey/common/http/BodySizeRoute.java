@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.Problems;
+import dev.latchkey.verify.http.VerifyRoutes;
 
 /**
  * Answers a request whose declared {@code Content-Length} is over {@code latchkey.http.max-body-size} with 413
@@ -55,11 +56,12 @@ public class BodySizeRoute {
             Problems.send(ctx, ApiException.badRequest("bad_request", "Content-Length is not a number"));
             return;
         }
-        if (declared <= maxBytes) {
+        long limit = "/verify".equals(ctx.request().path()) ? Math.min(maxBytes, VerifyRoutes.MAX_BODY) : maxBytes;
+        if (declared <= limit) {
             ctx.next();
             return;
         }
-        ApiException tooLarge = ApiException.tooLarge("The request body is larger than " + maxBytes + " bytes");
+        ApiException tooLarge = ApiException.tooLarge("The request body is larger than " + limit + " bytes");
         HttpServerRequest req = ctx.request();
         if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT)) || req.isEnded()) {
             answer(ctx, tooLarge, !req.isEnded());

@@ -35,7 +35,8 @@ import dev.latchkey.verify.VerifyService;
 @ApplicationScoped
 public class VerifyRoutes {
 
-    static final int MAX_BODY = 16 * 1024;
+    /** Largest /verify body (a request is a key and a few fields); larger answers 413 (common/http/BodySizeRoute). */
+    public static final int MAX_BODY = 16 * 1024;
 
     private final VerifyService verify;
     private final VerifyJson json;

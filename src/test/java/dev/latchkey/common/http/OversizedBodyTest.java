@@ -63,6 +63,24 @@ class OversizedBodyTest {
     }
 
     @Test
+    void verifyRefusesOver16KiBTheSameWay() throws IOException {
+        for (int i = 0; i < TRIES; i++) {
+            try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+                s.setSoTimeout(20_000);
+                byte[] body = new byte[20 * 1024]; // over /verify's 16 KiB
+                Arrays.fill(body, (byte) 'x');
+                s.getOutputStream()
+                        .write(("POST /verify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(body);
+                String answer = RawHttp.readResponse(s.getInputStream());
+                assertTrue(answer.startsWith("HTTP/1.1 413"), "try " + i + ": " + head(answer));
+                assertTrue(answer.contains("16384 bytes"), answer);
+            }
+        }
+    }
+
+    @Test
     void expectContinueIsAnsweredWithoutTheBody() throws IOException {
         try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
             s.setSoTimeout(20_000);
