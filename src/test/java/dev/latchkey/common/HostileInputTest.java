@@ -45,10 +45,10 @@ class HostileInputTest {
         if (org != null) {
             return;
         }
-        String owner = Api.unique("owner");
-        org = Api.org(owner);
-        ot = Tokens.user(owner);
-        ws = Api.workspace(org, ot);
+        Api.Fixture f = Api.fixture();
+        org = f.slug();
+        ot = f.token();
+        ws = f.ws();
         keyId = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", wsScope(ws)))[0];
     }
 

@@ -117,9 +117,11 @@ class ApiFuzzTest {
         JsonNode doc = JSON.readTree(RestAssured.get("/q/openapi?format=json").asString());
         schemas = doc.path("components").path("schemas");
         List<Operation> ops = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").properties().iterator(); paths
+                .hasNext();) {
             Map.Entry<String, JsonNode> p = paths.next();
-            for (Iterator<Map.Entry<String, JsonNode>> methods = p.getValue().fields(); methods.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> methods = p.getValue().properties().iterator(); methods
+                    .hasNext();) {
                 Map.Entry<String, JsonNode> m = methods.next();
                 List<String> query = new ArrayList<>();
                 m.getValue().path("parameters").forEach(param -> {
@@ -140,12 +142,12 @@ class ApiFuzzTest {
     }
 
     private void setUp() {
-        String owner = Api.unique("owner");
-        String org = Api.org(owner);
-        String ot = Tokens.user(owner);
-        String ws = Api.workspace(org, ot);
-        String member = Api.unique("member");
-        Api.member(org, ot, member, Map.of("orgRole", "member", "role", "editor"));
+        Api.Team team = Api.team(Map.of("orgRole", "member", "role", "editor"));
+        String org = team.slug();
+        String ot = team.ownerToken();
+        String ws = team.ws();
+        String owner = team.owner();
+        String member = team.member();
         String[] service = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)));
         String[] admin = Api.key(org, ot, Map.of("kind", "admin"));
         Api.as(ot).body(Map.of("name", "fuzzrole", "permissions", List.of("read")))
@@ -160,7 +162,7 @@ class ApiFuzzTest {
         pathValues.put("subject", List.of(member, owner, "someone-else"));
         pathValues.put("name", List.of("fuzz-elastic", "nope"));
         pathValues.put("key", List.of(service[1]));
-        credentials = List.of(ot, Tokens.user(member), admin[1], service[1], Tokens.platformAdmin("platform-root"),
+        credentials = List.of(ot, team.memberToken(), admin[1], service[1], Tokens.platformAdmin("platform-root"),
                 "garbage", "");
     }
 

@@ -74,7 +74,8 @@ final class FuzzBodies {
         case "object" -> {
             s.append('{');
             boolean first = true;
-            for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").properties().iterator(); it
+                    .hasNext();) {
                 Map.Entry<String, JsonNode> p = it.next();
                 if (r.nextInt(5) == 0) {
                     continue; // dropped field

@@ -27,13 +27,11 @@ class AuthorizationOrderTest {
 
     @Test
     void deniedCallersAreRefusedBeforeTheirBodyIsValidated() {
-        String owner = Api.unique("owner");
-        String org = Api.org(owner);
-        String ot = Tokens.user(owner);
-        String ws = Api.workspace(org, ot);
-        String member = Api.unique("member");
-        Api.member(org, ot, member, Map.of("orgRole", "member", "role", "viewer"));
-        String mt = Tokens.user(member);
+        Api.Team team = Api.team(Map.of("orgRole", "member", "role", "viewer"));
+        String org = team.slug();
+        String ot = team.ownerToken();
+        String ws = team.ws();
+        String mt = team.memberToken();
         String ownersKey = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", wsScope(ws)))[0];
         as(ot).body(Map.of("name", "custom", "permissions", List.of("read"))).post("/api/v1/orgs/" + org + "/roles")
                 .then().statusCode(201);

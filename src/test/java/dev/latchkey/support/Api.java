@@ -32,6 +32,21 @@ public final class Api {
         return new Fixture(slug, token, workspace(slug, token), workspace(slug, token));
     }
 
+    /** An organization with its owner, one workspace and one member with the given membership. */
+    public record Team(String slug, String owner, String ownerToken, String ws, String member, String memberToken) {
+    }
+
+    /** Creates a {@link Team}. */
+    public static Team team(Map<String, Object> membership) {
+        String owner = unique("owner");
+        String slug = org(owner);
+        String ownerToken = Tokens.user(owner);
+        String ws = workspace(slug, ownerToken);
+        String member = unique("member");
+        member(slug, ownerToken, member, membership);
+        return new Team(slug, owner, ownerToken, ws, member, Tokens.user(member));
+    }
+
     /** A fresh, unique slug with a readable stem. */
     public static String unique(String stem) {
         return stem + "-" + UUID.randomUUID().toString().substring(0, 8);
