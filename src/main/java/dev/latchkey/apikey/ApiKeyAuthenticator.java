@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.latchkey.apikey.format.KeyFormat;
+import dev.latchkey.apikey.format.KeyHasher;
 import dev.latchkey.security.Caller;
 
 /**

@@ -9,6 +9,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.apikey.KeyRules.Scope;
+import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.Authority;

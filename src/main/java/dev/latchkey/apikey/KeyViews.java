@@ -14,6 +14,8 @@ import dev.latchkey.apikey.KeyDtos.ActorView;
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyDtos.RateLimitView;
 import dev.latchkey.apikey.KeyDtos.ScopeView;
+import dev.latchkey.apikey.format.KeyFormat;
+import dev.latchkey.apikey.format.KeyPrefix;
 
 /** Entity to view: the only way a key leaves the service, always masked. */
 final class KeyViews {

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyDtos.ScopeInput;
 import dev.latchkey.apikey.KeyKind;
-import dev.latchkey.apikey.KeyPrefix;
+import dev.latchkey.apikey.format.KeyPrefix;
 import dev.latchkey.error.ApiException;
 
 /**

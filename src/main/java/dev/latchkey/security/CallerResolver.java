@@ -12,7 +12,7 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
 import dev.latchkey.apikey.ApiKeyAuthenticator;
-import dev.latchkey.apikey.KeyFormat;
+import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.common.http.RequestInfo;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ApiException;

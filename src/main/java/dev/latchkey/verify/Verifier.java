@@ -6,9 +6,9 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
-import dev.latchkey.apikey.KeyFormat;
-import dev.latchkey.apikey.KeyHasher;
 import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.apikey.format.KeyFormat;
+import dev.latchkey.apikey.format.KeyHasher;
 import dev.latchkey.common.Cidr;
 import dev.latchkey.security.Permissions;
 import dev.latchkey.verify.cache.CachedKey;

@@ -10,8 +10,8 @@ import org.jboss.logging.Logger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-import dev.latchkey.apikey.KeyFormat;
 import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.usage.UsageRecorder;
 import dev.latchkey.verify.cache.CacheRefresher;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
+import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.support.Api;
 import dev.latchkey.support.TestClock;
 import dev.latchkey.support.Tokens;

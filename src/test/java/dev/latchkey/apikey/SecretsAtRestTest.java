@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.support.Api;
 import dev.latchkey.support.PostgresTestResource;
 import dev.latchkey.support.Tokens;

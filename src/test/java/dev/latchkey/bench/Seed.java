@@ -14,8 +14,8 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 
-import dev.latchkey.apikey.KeyFormat;
-import dev.latchkey.apikey.KeyPrefix;
+import dev.latchkey.apikey.format.KeyFormat;
+import dev.latchkey.apikey.format.KeyPrefix;
 
 /**
  * Benchmark data: writes service keys straight into the schema, exactly as the API stores them (SHA-256 of the secret,

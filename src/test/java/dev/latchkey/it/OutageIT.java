@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
-import dev.latchkey.apikey.KeyFormat;
-import dev.latchkey.apikey.KeyPrefix;
+import dev.latchkey.apikey.format.KeyFormat;
+import dev.latchkey.apikey.format.KeyPrefix;
 import dev.latchkey.support.Api;
 import dev.latchkey.support.PostgresTestResource;
 import dev.latchkey.support.Tokens;

@@ -21,8 +21,8 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 
-import dev.latchkey.apikey.KeyFormat;
-import dev.latchkey.apikey.KeyPrefix;
+import dev.latchkey.apikey.format.KeyFormat;
+import dev.latchkey.apikey.format.KeyPrefix;
 import dev.latchkey.support.Api;
 import dev.latchkey.support.TestClock;
 import dev.latchkey.support.Tokens;

@@ -1,4 +1,4 @@
-package dev.latchkey.apikey;
+package dev.latchkey.apikey.format;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

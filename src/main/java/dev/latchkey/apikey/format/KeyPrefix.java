@@ -1,4 +1,6 @@
-package dev.latchkey.apikey;
+package dev.latchkey.apikey.format;
+
+import dev.latchkey.apikey.KeyKind;
 
 /**
  * The words a key starts with: Latchkey's own {@code lkp_}, {@code lks_}, {@code lka_}, and the Elastic-compatible

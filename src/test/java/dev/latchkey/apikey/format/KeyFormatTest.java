@@ -1,4 +1,4 @@
-package dev.latchkey.apikey;
+package dev.latchkey.apikey.format;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,4 +1,4 @@
-package dev.latchkey.apikey;
+package dev.latchkey.apikey.format;
 
 /** Base62 with the alphabet of DESIGN §2, in this order: {@code 0-9}, {@code A-Z}, {@code a-z}. */
 public final class Base62 {
