@@ -33,7 +33,10 @@ public interface LatchkeyConfig {
         @WithDefault("true")
         boolean cacheEnabled();
 
-        /** Most keys held in the cache; the least recently used leave first. Warm-up loads up to this many. */
+        /**
+         * Most keys held in the cache; keys not verified lately leave first (a clock hand). Warm-up loads up to this
+         * many.
+         */
         @WithDefault("1000000")
         long cacheMaxSize();
 

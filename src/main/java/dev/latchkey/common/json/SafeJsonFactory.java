@@ -24,6 +24,15 @@ public class SafeJsonFactory extends MappingJsonFactory {
 
     private static final long serialVersionUID = 1L;
 
+    public SafeJsonFactory() {
+        super();
+    }
+
+    /** A copy with the same settings (read constraints, features), as {@link JsonFactory#copy()} makes. */
+    protected SafeJsonFactory(SafeJsonFactory src) {
+        super(src, null);
+    }
+
     @Override
     protected JsonParser _createParser(InputStream in, IOContext ctxt) throws IOException {
         return new Checked(super._createParser(in, ctxt));
@@ -52,7 +61,7 @@ public class SafeJsonFactory extends MappingJsonFactory {
 
     @Override
     public JsonFactory copy() {
-        return new SafeJsonFactory();
+        return new SafeJsonFactory(this);
     }
 
     /** Raised for a string or field name holding NUL or an unpaired surrogate. */
