@@ -132,6 +132,11 @@ public class ApiKey extends PanacheEntityBase {
     @Column(name = "ip_allowlist", columnDefinition = "text[]")
     public String[] ipAllowlist;
 
+    /** Route rules in their stored form ({@code RouteRules.Rule#stored}); null: any route. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "routes", columnDefinition = "text[]")
+    public String[] routes;
+
     @Version
     @Column(name = "version", nullable = false)
     public int version;

@@ -20,7 +20,13 @@ public final class KeyDtos {
 
     /** {@code POST .../keys}. Exactly one of {@code role} and {@code permissions}. */
     public record CreateKey(String kind, String name, String role, List<String> permissions, ScopeInput scope,
-            Instant expiresAt, Map<String, Object> meta, RateLimitInput rateLimit, List<String> ipAllowlist) {
+            Instant expiresAt, Map<String, Object> meta, RateLimitInput rateLimit, List<String> ipAllowlist,
+            List<Route> routes) {
+    }
+
+    /** A route rule (DESIGN §4): methods (absent = any) and a path pattern with {@code *} and {@code **}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Route(List<String> methods, String path) {
     }
 
     /** {@code {type: workspace, workspace}} or {@code {type: organization, workspaces[] | allWorkspaces: true}}. */
@@ -36,7 +42,7 @@ public final class KeyDtos {
      * expiresAt are immutable. Documents the body for OpenAPI; the patch itself is read field by field.
      */
     public record UpdateKey(String name, String role, List<String> permissions, ScopeInput scope, Boolean enabled,
-            Map<String, Object> meta, RateLimitInput rateLimit, List<String> ipAllowlist) {
+            Map<String, Object> meta, RateLimitInput rateLimit, List<String> ipAllowlist, List<Route> routes) {
     }
 
     /** {@code POST .../rotate}. */
@@ -60,7 +66,7 @@ public final class KeyDtos {
     public record KeyView(String id, String name, String kind, String masked, String role, List<String> permissions,
             ScopeView scope, Instant createdAt, ActorView createdBy, Instant expiresAt, Instant revokedAt,
             Instant lastUsedAt, boolean enabled, String state, Map<String, Object> meta, RateLimitView rateLimit,
-            List<String> ipAllowlist) {
+            List<String> ipAllowlist, List<Route> routes) {
     }
 
     /** A key together with its full value: the answer to create and rotate, and the only time it is shown. */

@@ -24,7 +24,8 @@ final class KeyPatch {
     /** What a patch asks for; the {@code ...Given} flags tell an absent field from a null one. */
     record Changes(String name, boolean grantGiven, String role, List<String> permissions, ScopeInput scope,
             Boolean enabled, boolean metaGiven, Map<String, Object> meta, boolean rateLimitGiven,
-            RateLimitInput rateLimit, boolean ipAllowlistGiven, List<String> ipAllowlist) {
+            RateLimitInput rateLimit, boolean ipAllowlistGiven, List<String> ipAllowlist, boolean routesGiven,
+            List<KeyDtos.Route> routes) {
     }
 
     private KeyPatch() {
@@ -44,6 +45,8 @@ final class KeyPatch {
         boolean metaGiven = false;
         boolean rateGiven = false;
         boolean allowGiven = false;
+        boolean routesGiven = false;
+        List<KeyDtos.Route> routes = null;
         for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
             String field = it.next();
             JsonNode value = body.get(field);
@@ -90,6 +93,18 @@ final class KeyPatch {
                     allow = strings(value, "ipAllowlist", errors);
                 }
             }
+            case "routes" -> {
+                routesGiven = true;
+                if (!value.isNull() && !value.isArray()) {
+                    errors.add(new FieldError("routes", "must be an array of rules or null"));
+                } else if (value.isArray()) {
+                    routes = new ArrayList<>();
+                    for (int i = 0; i < value.size(); i++) {
+                        KeyDtos.Route r = convert(json, value.get(i), KeyDtos.Route.class, "routes[" + i + "]", errors);
+                        routes.add(r);
+                    }
+                }
+            }
             case "kind" -> errors.add(new FieldError("kind", "is immutable"));
             case "expiresAt" -> errors.add(new FieldError("expiresAt", "is immutable; create a new key instead"));
             default -> errors.add(new FieldError(field, "unknown field"));
@@ -108,7 +123,7 @@ final class KeyPatch {
             permissions = p == null || p.isNull() ? null : strings(p, "permissions", errors);
         }
         return new Changes(name, grantGiven, role, permissions, scope, enabled, metaGiven, meta, rateGiven, rate,
-                allowGiven, allow);
+                allowGiven, allow, routesGiven, routes);
     }
 
     private static <T> T convert(ObjectMapper json, JsonNode value, Class<T> type, String field,

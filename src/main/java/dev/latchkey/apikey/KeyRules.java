@@ -20,6 +20,7 @@ import dev.latchkey.common.Patterns;
 import dev.latchkey.error.ApiException.FieldError;
 import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.Permissions;
+import dev.latchkey.verify.route.RouteRules;
 import dev.latchkey.workspace.Workspace;
 
 /**
@@ -218,6 +219,33 @@ class KeyRules {
             errors.add(new FieldError("gracePeriodSeconds", "must be from 0 to " + MAX_GRACE_SECONDS + " (7 days)"));
         }
         return seconds;
+    }
+
+    static final String ROUTES = "routes";
+
+    /** Route rules: at most 50, each a valid pattern (see RouteRules); null: any route. Stored forms. */
+    List<String> routes(List<KeyDtos.Route> routes, List<FieldError> errors) {
+        if (routes == null) {
+            return null;
+        }
+        if (routes.isEmpty() || routes.size() > RouteRules.MAX_RULES) {
+            errors.add(new FieldError(ROUTES, "must list 1 to " + RouteRules.MAX_RULES + " rules (null: any route)"));
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < routes.size(); i++) {
+            KeyDtos.Route r = routes.get(i);
+            if (r == null) {
+                errors.add(new FieldError(ROUTES + "[" + i + "]", "must be an object"));
+                continue;
+            }
+            try {
+                out.add(RouteRules.rule(r.methods(), r.path()).stored());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError(ROUTES + "[" + i + "]", e.getMessage()));
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(out));
     }
 
     /** An admin key's grant: none may be asked for beyond {@code admin} (they manage keys only). */

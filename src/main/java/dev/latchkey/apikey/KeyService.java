@@ -81,7 +81,7 @@ public class KeyService {
 
     /** A validated key to be issued. */
     public record KeySpec(KeyKind kind, String name, Grant grant, Scope scope, Instant expiresAt,
-            Map<String, Object> meta, RateLimit rateLimit, List<String> ipAllowlist) {
+            Map<String, Object> meta, RateLimit rateLimit, List<String> ipAllowlist, List<String> routes) {
     }
 
     // ----------------------------------------------------------------------------------- writes
@@ -133,10 +133,11 @@ public class KeyService {
         Map<String, Object> meta = rules.meta(request.meta(), errors);
         RateLimit rateLimit = rules.rateLimit(request.rateLimit(), errors);
         List<String> allowlist = rules.ipAllowlist(request.ipAllowlist(), errors);
+        List<String> routes = rules.routes(request.routes(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        KeySpec spec = new KeySpec(kind, name, grant, scope, expiresAt, meta, rateLimit, allowlist);
+        KeySpec spec = new KeySpec(kind, name, grant, scope, expiresAt, meta, rateLimit, allowlist, routes);
         return issue(ctx, spec, prefix != null ? prefix : KeyPrefix.nativeFor(kind), origin);
     }
 
@@ -176,6 +177,7 @@ public class KeyService {
         k.meta = spec.meta();
         k.applyRateLimit(spec.rateLimit());
         k.ipAllowlist = spec.ipAllowlist() == null ? null : spec.ipAllowlist().toArray(String[]::new);
+        k.routes = spec.routes() == null ? null : spec.routes().toArray(String[]::new);
         k.persistAndFlush();
         KeyView view = queries.view(ctx.orgId(), k);
         audit.record(ctx.orgId(), "key.created", "key", k.keyId, k.name, Map.of("kind", k.kind, "permissions",
@@ -200,6 +202,7 @@ public class KeyService {
         Map<String, Object> meta = c.metaGiven() ? rules.meta(c.meta(), errors) : null;
         RateLimit rate = c.rateLimitGiven() ? rules.rateLimit(c.rateLimit(), errors) : null;
         List<String> allow = c.ipAllowlistGiven() ? rules.ipAllowlist(c.ipAllowlist(), errors) : null;
+        List<String> routes = c.routesGiven() ? rules.routes(c.routes(), errors) : null;
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
@@ -231,6 +234,9 @@ public class KeyService {
         }
         if (c.ipAllowlistGiven()) {
             k.ipAllowlist = allow == null ? null : allow.toArray(String[]::new);
+        }
+        if (c.routesGiven()) {
+            k.routes = routes == null ? null : routes.toArray(String[]::new);
         }
         k.updatedAt = clock.instant();
         k.persistAndFlush();

@@ -16,6 +16,7 @@ import dev.latchkey.apikey.KeyDtos.RateLimitView;
 import dev.latchkey.apikey.KeyDtos.ScopeView;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyPrefix;
+import dev.latchkey.verify.route.RouteRules;
 
 /** Entity to view: the only way a key leaves the service, always masked. */
 final class KeyViews {
@@ -30,7 +31,14 @@ final class KeyViews {
                 scope(k, slugs), k.createdAt, new ActorView(k.createdByType, k.createdById, k.createdByName),
                 k.expiresAt, k.revokedAt, k.lastUsedAt, k.enabled, k.state(now).wire(), k.meta,
                 k.rateLimit == null ? null : new RateLimitView(k.rateLimit, k.rateLimitWindowSeconds),
-                k.ipAllowlist == null ? null : Arrays.asList(k.ipAllowlist));
+                k.ipAllowlist == null ? null : Arrays.asList(k.ipAllowlist), routes(k.routes));
+    }
+
+    /** Stored route rules as shown: {@code {"methods": [...], "path": ...}}, methods left out for any. */
+    static List<KeyDtos.Route> routes(String[] stored) {
+        RouteRules rules = RouteRules.fromStored(stored);
+        return rules == null ? null : rules.rules().stream()
+                .map(r -> new KeyDtos.Route(r.methods() == null ? null : List.copyOf(r.methods()), r.path())).toList();
     }
 
     static ScopeView scope(ApiKey k, Map<Long, String> slugs) {
@@ -47,8 +55,8 @@ final class KeyViews {
         Map<?, ?> b = json.convertValue(before, Map.class);
         Map<?, ?> a = json.convertValue(after, Map.class);
         Map<String, Object> changes = new LinkedHashMap<>();
-        for (String f : List.of("name", "role", "permissions", "scope", "enabled", "meta", "rateLimit",
-                "ipAllowlist")) {
+        for (String f : List.of("name", "role", "permissions", "scope", "enabled", "meta", "rateLimit", "ipAllowlist",
+                "routes")) {
             Object from = b.get(f);
             Object to = a.get(f);
             if (from == null ? to != null : !from.equals(to)) {

@@ -88,8 +88,8 @@ public class AuthorizeRoutes {
             }
         }
         VerifyRequest.Address ip = clientIp.of(req);
-        verify.verify(new VerifyRequest(key, workspace, permissions, ip), VerifyMetrics.Endpoint.AUTHORIZE)
-                .onComplete(ar -> {
+        verify.verify(new VerifyRequest(key, workspace, permissions, ip, new OriginalRequest(req)),
+                VerifyMetrics.Endpoint.AUTHORIZE).onComplete(ar -> {
                     if (ar.failed()) {
                         ctx.fail(500, ar.cause());
                     } else if (ar.result().valid()) {

@@ -54,6 +54,9 @@ public class Verifier {
                 && !allowed(key.ipAllowlist(), request.ip().resolve())) {
             return Decision.of(VerifyCode.IP_NOT_ALLOWED, key, org);
         }
+        if (key.routes() != null && !key.routes().allows(request.original().method(), request.original().path())) {
+            return Decision.of(VerifyCode.ROUTE_NOT_ALLOWED, key, org);
+        }
         String workspace = request.workspace();
         Long workspaceId = null;
         if (workspace != null) {

@@ -8,6 +8,7 @@ import java.util.List;
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.common.Cidr;
 import dev.latchkey.usage.UsageCounters;
+import dev.latchkey.verify.route.RouteRules;
 
 /**
  * One key as the hot path needs it: only the key's own row (and its workspace ids). What it shares with the rest of its
@@ -25,11 +26,11 @@ public final class CachedKey extends UsageCounters {
     /** The fields most keys do not have. */
     public record Extras(byte[] previousSecretHash, Instant previousSecretExpiresAt, Grant permissions,
             String ownerSubject, String metaJson, Integer rateLimit, Integer rateLimitWindowSeconds,
-            List<Cidr> ipAllowlist) {
+            List<Cidr> ipAllowlist, RouteRules routes) {
 
         boolean empty() {
             return previousSecretHash == null && permissions == null && ownerSubject == null && metaJson == null
-                    && rateLimit == null && ipAllowlist == null;
+                    && rateLimit == null && ipAllowlist == null && routes == null;
         }
     }
 
@@ -231,5 +232,10 @@ public final class CachedKey extends UsageCounters {
 
     public List<Cidr> ipAllowlist() {
         return extras == null ? null : extras.ipAllowlist();
+    }
+
+    /** The key's route rules, or null when it may be used on any route. */
+    public RouteRules routes() {
+        return extras == null ? null : extras.routes();
     }
 }

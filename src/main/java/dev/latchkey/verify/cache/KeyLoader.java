@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.common.Cidr;
+import dev.latchkey.verify.route.RouteRules;
 
 /**
  * Reads cached keys with plain JDBC, one round trip per query, each with a fingerprint computed by PostgreSQL from the
@@ -61,7 +62,8 @@ public class KeyLoader {
                    (k.revoked_at is not null or k.deleted_at is not null) as revoked, k.enabled, k.role,
                    k.permissions, k.all_workspaces, k.owner_subject, k.meta::text as meta, k.rate_limit,
                    k.rate_limit_window_seconds, k.ip_allowlist,
-                   case when k.all_workspaces then null else w.ws_ids end as ws_ids, """ + KEY_FINGERPRINT + " as fp";
+                   case when k.all_workspaces then null else w.ws_ids end as ws_ids, """ + KEY_FINGERPRINT
+            + " as fp, k.routes";
     private static final String KEY_SELECT = KEY_COLUMNS + KEY_FROM;
 
     private static final long[] NO_WORKSPACES = new long[0];
@@ -187,7 +189,8 @@ public class KeyLoader {
         String name = rs.getString(6);
         OrgHandle org = handles.apply(rs.getLong(3));
         CachedKey.Extras extras = new CachedKey.Extras(rs.getBytes(8), instant(rs.getTimestamp(9)), permissions,
-                rs.getString(16), rs.getString(17), rateLimit, rateWindow, allowlist);
+                rs.getString(16), rs.getString(17), rateLimit, rateWindow, allowlist,
+                RouteRules.fromStored(strings(rs.getArray(23))));
         return new CachedKey(rs.getLong(1), keyId, org, KeyKind.fromWire(rs.getString(4)), canonical(rs.getString(5)),
                 keyId.equals(name) ? keyId : name, // the default name is the keyId: one string for both
                 rs.getBytes(7), instant(rs.getTimestamp(10)), rs.getBoolean(11), rs.getBoolean(12), canonical(role),

@@ -74,6 +74,8 @@ public class VerifyRoutes {
         String workspace = null;
         List<String> permissions = null;
         byte[] ip = null;
+        String method = null;
+        String path = null;
         for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
             String field = it.next();
             JsonNode v = node.get(field);
@@ -107,6 +109,17 @@ public class VerifyRoutes {
                     permissions.add(p.textValue());
                 }
             }
+            case "method", "path" -> { // the original request, for keys with route rules
+                if (!v.isTextual() || v.textValue().length() > 8192) {
+                    Problems.invalid(ctx, field, "must be a string of at most 8192 characters");
+                    return;
+                }
+                if (field.equals("method")) {
+                    method = v.textValue();
+                } else {
+                    path = v.textValue();
+                }
+            }
             case "ip" -> {
                 ip = v.isTextual() ? Cidr.literal(v.textValue()) : null;
                 if (ip == null) {
@@ -130,7 +143,21 @@ public class VerifyRoutes {
         }
         byte[] given = ip;
         VerifyRequest.Address address = given != null ? () -> given : clientIp.of(req);
-        verify.verify(new VerifyRequest(key, workspace, permissions, address), VerifyMetrics.Endpoint.VERIFY)
+        String m = method;
+        String p = path;
+        VerifyRequest.Original original = m == null && p == null ? VerifyRequest.NO_ORIGINAL
+                : new VerifyRequest.Original() {
+                    @Override
+                    public String method() {
+                        return m;
+                    }
+
+                    @Override
+                    public String path() {
+                        return p;
+                    }
+                };
+        verify.verify(new VerifyRequest(key, workspace, permissions, address, original), VerifyMetrics.Endpoint.VERIFY)
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         ctx.fail(500, ar.cause());

@@ -1,0 +1,111 @@
+package dev.latchkey.verify.route;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The original request path as a list of decoded segments, or null when it is ambiguous — read differently by different
+ * servers — and so can never match a route rule (fail closed). The rules, in order:
+ * <ol>
+ * <li>the query and fragment are cut off; the path must start with {@code /};
+ * <li>percent escapes are decoded once, as UTF-8 (malformed escapes or bytes: ambiguous); a decoded {@code /},
+ * {@code \}, {@code %} (double encoding) or NUL is ambiguous;
+ * <li>a backslash, a {@code ;} (path parameters), whitespace or a control character anywhere is ambiguous;
+ * <li>empty segments ({@code //}) are dropped; {@code .} segments are dropped and {@code ..} removes the segment before
+ * it (RFC 3986 §5.2.4); {@code ..} above the root is ambiguous;
+ * <li>a segment that ends with a dot ({@code admin.}, a trailing dot some servers strip) is ambiguous;
+ * <li>matching is case-sensitive, so a different case never matches a rule.
+ * </ol>
+ */
+public final class RoutePath {
+
+    private RoutePath() {
+    }
+
+    /** The decoded segments of {@code raw}, or null when the path is ambiguous. */
+    public static List<String> segments(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        int end = raw.length();
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        String path = decode(raw.substring(0, end));
+        if (path == null || path.isEmpty() || path.charAt(0) != '/') {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String segment : path.substring(1).split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                if (out.isEmpty()) {
+                    return null;
+                }
+                out.remove(out.size() - 1);
+                continue;
+            }
+            if (segment.endsWith(".")) {
+                return null;
+            }
+            out.add(segment);
+        }
+        return out;
+    }
+
+    /** Decodes percent escapes as UTF-8; null when anything is ambiguous (see the class comment). */
+    private static String decode(String s) {
+        byte[] bytes = new byte[s.length() * 3];
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                int b = hi << 4 | lo;
+                if (b == '/' || b == '\\' || b == '%' || b == 0) {
+                    return null;
+                }
+                bytes[n++] = (byte) b;
+                i += 2;
+            } else if (c < 0x80) {
+                bytes[n++] = (byte) c;
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isSurrogate(c)) {
+                    return null;
+                }
+                System.arraycopy(utf8, 0, bytes, n, utf8.length);
+                n += utf8.length;
+            }
+        }
+        String decoded;
+        try {
+            decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c == '\\' || c == ';' || c < 0x20 || c == 0x7f || Character.isWhitespace(c)
+                    || Character.isSpaceChar(c)) {
+                return null;
+            }
+        }
+        return decoded;
+    }
+}
