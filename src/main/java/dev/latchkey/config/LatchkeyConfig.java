@@ -27,6 +27,35 @@ public interface LatchkeyConfig {
     /** Usage recording. */
     Usage usage();
 
+    /** The identity token given to upstreams on every allowed /authorize (DESIGN §4). */
+    Token token();
+
+    /** Identity tokens: ES256 JWTs that upstreams verify against /.well-known/jwks.json. */
+    interface Token {
+        /** Add {@code X-Latchkey-Token} to every allowed /authorize answer. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The tokens' {@code iss}. */
+        @WithDefault("latchkey")
+        String issuer();
+
+        /** The tokens' {@code aud}. */
+        @WithDefault("latchkey-upstream")
+        String audience();
+
+        /** Lifetime of a token (never beyond the key's own expiry). */
+        @WithDefault("5M")
+        Duration ttl();
+
+        /**
+         * Signing keys: paths of private EC P-256 JWK files; the first signs, all are published (rotation: put the new
+         * key first and keep the old one until its last token has expired). Every replica must be given the same files.
+         * Unset: one key generated at start-up, which only a single replica can use.
+         */
+        Optional<List<String>> keys();
+    }
+
     /** Key cache and verification settings. */
     interface Verify {
         /** Keep known keys in memory (false: one database read per request, for comparison only). */

@@ -1,5 +1,6 @@
 package dev.latchkey.gateway;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.Problems;
+import dev.latchkey.gateway.token.IdentityTokens;
 import dev.latchkey.security.Permissions;
 import dev.latchkey.verify.ClientIp;
 import dev.latchkey.verify.Decision;
@@ -44,14 +46,21 @@ public class AuthorizeRoutes {
     private static final CharSequence CACHE_CONTROL = HttpHeaders.createOptimized("Cache-Control");
     private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
+    private static final CharSequence TOKEN = HttpHeaders.createOptimized("X-Latchkey-Token");
+
     private final VerifyService verify;
     private final VerifyJson json;
     private final ClientIp clientIp;
+    private final IdentityTokens tokens;
+    private final Clock clock;
 
-    public AuthorizeRoutes(VerifyService verify, VerifyJson json, ClientIp clientIp) {
+    public AuthorizeRoutes(VerifyService verify, VerifyJson json, ClientIp clientIp, IdentityTokens tokens,
+            Clock clock) {
         this.verify = verify;
         this.json = json;
         this.clientIp = clientIp;
+        this.tokens = tokens;
+        this.clock = clock;
     }
 
     void routes(@Observes Router router) {
@@ -106,6 +115,9 @@ public class AuthorizeRoutes {
         HttpServerResponse res = ctx.response().setStatusCode(200).putHeader(KEY_ID, k.keyId())
                 .putHeader(ORGANIZATION, d.org().slug()).putHeader(ACTOR, k.actorHeader())
                 .putHeader(PERMISSIONS, d.permissionsHeader()).putHeader(CACHE_CONTROL, NO_STORE);
+        if (tokens.enabled()) {
+            res.putHeader(TOKEN, tokens.tokenFor(d, clock.millis()));
+        }
         rateHeaders(res, d);
         res.end();
     }
