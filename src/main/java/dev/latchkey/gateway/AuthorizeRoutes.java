@@ -116,7 +116,7 @@ public class AuthorizeRoutes {
                 .putHeader(ORGANIZATION, d.org().slug()).putHeader(ACTOR, k.actorHeader())
                 .putHeader(PERMISSIONS, d.permissionsHeader()).putHeader(CACHE_CONTROL, NO_STORE);
         if (tokens.enabled()) {
-            res.putHeader(TOKEN, tokens.tokenFor(d, clock.millis()));
+            res.putHeader(TOKEN, tokens.headerFor(d, clock.millis()));
         }
         rateHeaders(res, d);
         res.end();

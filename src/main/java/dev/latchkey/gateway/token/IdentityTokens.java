@@ -3,14 +3,21 @@ package dev.latchkey.gateway.token;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+
+import io.vertx.core.http.HttpHeaders;
 
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.verify.Decision;
@@ -21,9 +28,11 @@ import dev.latchkey.verify.cache.CachedKey;
  * (the actor), {@code aud}, {@code iat}, {@code exp} (the configured lifetime, never beyond the key's expiry),
  * {@code jti}, and {@code key_id}, {@code org}, {@code kind}, {@code workspaces}, {@code permissions}.
  * <p>
- * Signing costs far more than a verification, so a token is kept on the cache entry and reused while it has more than
- * half its lifetime left and the same permissions and organization state. A change to the key replaces the entry (and
- * with it the token); a change to the organization replaces its state, which the reuse check compares by identity.
+ * Signing costs far more than a verification, so a token is kept on the cache entry and reused for half to three
+ * quarters of its lifetime (spread, so that keys first used together are not re-signed together) while the permissions
+ * and organization state are the same; after that the next token is signed on a background thread while the current
+ * one, still valid, keeps being answered. A change to the key replaces the entry (and with it the token); a change to
+ * the organization replaces its state, which the reuse check compares by identity.
  */
 @Singleton
 public class IdentityTokens {
@@ -32,7 +41,8 @@ public class IdentityTokens {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** A minted token and what it was minted for. */
-    record Minted(String token, long expiresAtMillis, long reuseUntilMillis, String permissions, Object orgState) {
+    record Minted(String token, CharSequence header, long expiresAtMillis, long reuseUntilMillis, String permissions,
+            Object orgState, AtomicBoolean renewing) {
     }
 
     private final SigningKeys keys;
@@ -40,9 +50,18 @@ public class IdentityTokens {
     private final String audience;
     private final long ttlMillis;
     private final boolean enabled;
+    /** Signs renewals of tokens still in use, so that the event loop signs only a key's first token. */
+    private final ExecutorService renewer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "latchkey-token-renewal");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public IdentityTokens(SigningKeys keys, LatchkeyConfig config) {
+    private final Clock clock;
+
+    public IdentityTokens(SigningKeys keys, LatchkeyConfig config, Clock clock) {
         this.keys = keys;
+        this.clock = clock;
         this.issuer = config.token().issuer();
         this.audience = config.token().audience();
         this.ttlMillis = config.token().ttl().toMillis();
@@ -55,16 +74,35 @@ public class IdentityTokens {
 
     /** The token for an allowed decision: the one cached on the key when still good for it, else a new one. */
     public String tokenFor(Decision d, long nowMillis) {
+        return minted(d, nowMillis).token();
+    }
+
+    /** The same, as a header value encoded once (written per response without converting characters again). */
+    public CharSequence headerFor(Decision d, long nowMillis) {
+        return minted(d, nowMillis).header();
+    }
+
+    private Minted minted(Decision d, long nowMillis) {
         CachedKey k = d.key();
         String permissions = d.permissionsHeader();
         Object orgState = d.org();
-        if (k.identityToken() instanceof Minted m && nowMillis < m.reuseUntilMillis()
-                && m.permissions().equals(permissions) && m.orgState() == orgState) {
-            return m.token();
+        if (k.identityToken() instanceof Minted m && m.permissions().equals(permissions) && m.orgState() == orgState) {
+            if (nowMillis < m.reuseUntilMillis()) {
+                return m;
+            }
+            if (nowMillis < m.expiresAtMillis() - (m.expiresAtMillis() - m.reuseUntilMillis()) / 2
+                    && m.renewing().compareAndSet(false, true)) {
+                // still good for a while: answer with it and sign the next one off the event loop
+                renewer.execute(() -> k.identityToken(mint(d, clock.millis(), permissions, orgState)));
+                return m;
+            }
+            if (m.renewing().get() && nowMillis < m.expiresAtMillis() - 1_000) {
+                return m; // the renewal is under way
+            }
         }
         Minted minted = mint(d, nowMillis, permissions, orgState);
         k.identityToken(minted);
-        return minted.token();
+        return minted;
     }
 
     private Minted mint(Decision d, long nowMillis, String permissions, Object orgState) {
@@ -124,7 +162,11 @@ public class IdentityTokens {
             s.initSign(key.privateKey());
             s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             String token = signingInput + "." + B64.encodeToString(s.sign());
-            return new Minted(token, exp, nowMillis + (exp - nowMillis) / 2, permissions, orgState);
+            // reused for 50-75 % of its life: keys first used together (a warm-up, a burst) are not all re-signed at
+            // the same moment, which stalled the event loop for a second at 10,000 keys
+            long reuse = (long) ((exp - nowMillis) * (0.5 + 0.25 * ThreadLocalRandom.current().nextDouble()));
+            return new Minted(token, HttpHeaders.createOptimized(token), exp, nowMillis + reuse, permissions, orgState,
+                    new AtomicBoolean());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign an identity token", e);
         }
