@@ -27,11 +27,6 @@ public final class Problems {
     private Problems() {
     }
 
-    /** 400 with a request-level code. */
-    public static ApiException badRequest(String code, String detail) {
-        return ApiException.badRequest(code, detail);
-    }
-
     /** The problem+json body of an error. */
     public static String json(ApiException e, String requestId) {
         StringWriter out = new StringWriter(256);

@@ -1,9 +1,5 @@
 package dev.latchkey.common.http;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import jakarta.enterprise.event.Observes;
@@ -13,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.latchkey.common.Text;
+import dev.latchkey.error.ApiException;
 import dev.latchkey.error.Problems;
 import dev.latchkey.verify.http.PresentedKey;
 
@@ -34,13 +31,13 @@ public class UnstorableInputFilter {
 
     private void check(RoutingContext ctx) {
         if (!storableUri(ctx.request().uri())) {
-            Problems.send(ctx, Problems.badRequest("invalid_characters",
+            Problems.send(ctx, ApiException.badRequest("invalid_characters",
                     "The path or query holds a NUL character or bytes that are not UTF-8"));
             return;
         }
         for (Map.Entry<String, String> h : ctx.request().headers()) {
             if (h.getValue().indexOf(0) >= 0) {
-                Problems.send(ctx, Problems.badRequest("invalid_characters", "A header holds a NUL character"));
+                Problems.send(ctx, ApiException.badRequest("invalid_characters", "A header holds a NUL character"));
                 return;
             }
         }
@@ -52,32 +49,10 @@ public class UnstorableInputFilter {
      * to the layers after this one, which answer 400 or 404 for it.
      */
     static boolean storableUri(String uri) {
-        int pct = uri.indexOf('%');
-        if (pct < 0) {
+        if (uri.indexOf('%') < 0) {
             return uri.indexOf(0) < 0;
         }
-        byte[] bytes = new byte[uri.length()];
-        int n = 0;
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            int hi;
-            int lo;
-            if (c == '%' && i + 2 < uri.length() && (hi = Character.digit(uri.charAt(i + 1), 16)) >= 0
-                    && (lo = Character.digit(uri.charAt(i + 2), 16)) >= 0) {
-                bytes[n++] = (byte) (hi << 4 | lo);
-                i += 2;
-            } else if (c < 0x80) {
-                bytes[n++] = (byte) c;
-            } else {
-                bytes[n++] = '?'; // raw non-ASCII in the request line: not percent-encoded text, left to later layers
-            }
-        }
-        try {
-            CharSequence text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n));
-            return !Text.unstorable(text);
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+        String text = Text.percentDecode(uri, false, "");
+        return text != null && !Text.unstorable(text);
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.gateway.token;
 
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -116,21 +117,8 @@ public class IdentityTokens {
         long expSeconds = exp / 1000;
         SigningKeys.Key key = keys.current();
         String header = "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"" + key.kid() + "\"}";
-        StringBuilder claims = new StringBuilder(256);
-        try (JsonGenerator g = JSON.createGenerator(new java.io.Writer() {
-            @Override
-            public void write(char[] cbuf, int off, int len) {
-                claims.append(cbuf, off, len);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        })) {
+        StringWriter claims = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(claims)) {
             g.writeStartObject();
             g.writeStringField("iss", issuer);
             g.writeStringField("sub", k.actor());

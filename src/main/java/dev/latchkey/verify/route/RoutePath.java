@@ -1,11 +1,9 @@
 package dev.latchkey.verify.route;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.latchkey.common.Text;
 
 /**
  * The original request path as a list of decoded segments, or null when it is ambiguous — read differently by different
@@ -65,38 +63,8 @@ public final class RoutePath {
 
     /** Decodes percent escapes as UTF-8; null when anything is ambiguous (see the class comment). */
     private static String decode(String s) {
-        byte[] bytes = new byte[s.length() * 3];
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
-                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
-                if (hi < 0 || lo < 0) {
-                    return null;
-                }
-                int b = hi << 4 | lo;
-                if (b == '/' || b == '\\' || b == '%' || b == 0) {
-                    return null;
-                }
-                bytes[n++] = (byte) b;
-                i += 2;
-            } else if (c < 0x80) {
-                bytes[n++] = (byte) c;
-            } else {
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isSurrogate(c)) {
-                    return null;
-                }
-                System.arraycopy(utf8, 0, bytes, n, utf8.length);
-                n += utf8.length;
-            }
-        }
-        String decoded;
-        try {
-            decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n)).toString();
-        } catch (CharacterCodingException e) {
+        String decoded = Text.percentDecode(s, true, "/\\%\0");
+        if (decoded == null) {
             return null;
         }
         for (int i = 0; i < decoded.length(); i++) {
