@@ -1,0 +1,78 @@
+package dev.latchkey.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.restassured.RestAssured;
+
+import dev.latchkey.apikey.format.KeyFormat;
+import dev.latchkey.apikey.format.KeyPrefix;
+import dev.latchkey.support.Api;
+import dev.latchkey.support.PostgresTestResource;
+import dev.latchkey.support.Tokens;
+
+/**
+ * gRPC ext_authz against the packaged service, over HTTP/2 cleartext on its one port: allowed, denied, and — with the
+ * database cut — UNAVAILABLE (503) for a key the cache cannot answer, while a cached key stays allowed.
+ */
+class GrpcCheckIT {
+
+    static CheckRequest check(String key) {
+        return CheckRequest.newBuilder()
+                .setAttributes(
+                        AttributeContext.newBuilder()
+                                .setRequest(AttributeContext.Request.newBuilder().setHttp(AttributeContext.HttpRequest
+                                        .newBuilder().putHeaders("x-api-key", key).setMethod("GET").setPath("/docs"))))
+                .build();
+    }
+
+    @Test
+    void checkOnThePackagedServiceIncludingADatabaseOutage() throws Exception {
+        String url = PostgresTestResource.recreate("latchkey_it_grpc");
+        String[] hp = PostgresTestResource.hostPort().split(":");
+        try (TcpProxy proxy = new TcpProxy(hp[0], Integer.parseInt(hp[1]));
+                ServiceProcess s = ServiceProcess.start("grpc",
+                        url.replace(PostgresTestResource.hostPort(), "127.0.0.1:" + proxy.port),
+                        Map.of("quarkus.datasource.jdbc.acquisition-timeout", "2S"))) {
+            RestAssured.port = s.port;
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", s.port).usePlaintext().build();
+            try {
+                AuthorizationGrpc.AuthorizationBlockingStub authz = AuthorizationGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(20, TimeUnit.SECONDS);
+                String owner = Api.unique("owner");
+                String org = Api.org(owner);
+                String ot = Tokens.user(owner);
+                String ws = Api.workspace(org, ot);
+                String known = Api.key(org, ot,
+                        Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)))[1];
+                CheckResponse ok = authz.check(check(known));
+                assertEquals(0, ok.getStatus().getCode());
+                CheckResponse unknown = authz
+                        .check(check(KeyFormat.format(KeyPrefix.SERVICE, "Y".repeat(16), "Q".repeat(43))));
+                assertEquals(16, unknown.getStatus().getCode(), "UNAUTHENTICATED");
+
+                proxy.cut();
+                String unseen = KeyFormat.format(KeyPrefix.SERVICE, "Z".repeat(16), "Q".repeat(43));
+                Awaitility.await("an unseen key answered UNAVAILABLE").atMost(Duration.ofSeconds(30))
+                        .until(() -> authz.check(check(unseen)).getStatus().getCode() == 14);
+                CheckResponse down = authz.check(check(unseen));
+                assertEquals(503, down.getDeniedResponse().getStatus().getCodeValue());
+                assertEquals(0, authz.check(check(known)).getStatus().getCode(), "a cached key stays allowed");
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+}
