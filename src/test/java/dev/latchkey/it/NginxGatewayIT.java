@@ -120,6 +120,19 @@ class NginxGatewayIT {
         viaNginx().header("X-API-Key", limited[1]).get("/shop/products").then().statusCode(200);
         viaNginx().header("X-API-Key", limited[1]).get("/shop/products").then().statusCode(403)
                 .header("X-Latchkey-Code", "RATE_LIMITED").header("Retry-After", notNullValue());
+        // route rules: nginx reports the original method and URI itself; a client's own X-Original-URI is overwritten
+        Map<String, Object> routed = new java.util.HashMap<>(
+                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope("shop")));
+        routed.put("routes",
+                java.util.List.of(Map.of("methods", java.util.List.of("GET"), "path", "/shop/products/**")));
+        String routedKey = Api.key(org, ot, routed)[1];
+        viaNginx().header("X-API-Key", routedKey).get("/shop/products/7").then().statusCode(200);
+        viaNginx().header("X-API-Key", routedKey).get("/shop/orders").then().statusCode(403).header("X-Latchkey-Code",
+                "ROUTE_NOT_ALLOWED");
+        viaNginx().header("X-API-Key", routedKey).header("X-Original-URI", "/shop/products/1").get("/shop/orders")
+                .then().statusCode(403).header("X-Latchkey-Code", "ROUTE_NOT_ALLOWED");
+        viaNginx().header("X-API-Key", routedKey).urlEncodingEnabled(false).get("/shop/products/%2e%2e/orders").then()
+                .statusCode(403);
         // 401 once revoked
         Api.as(ot).post("/api/v1/orgs/" + org + "/keys/" + reader[0] + "/revoke").then().statusCode(200);
         viaNginx().header("X-API-Key", reader[1]).get("/shop/products").then().statusCode(401).header("X-Latchkey-Code",
