@@ -39,6 +39,8 @@ import dev.latchkey.verify.VerifyService;
 @GrpcService
 public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EnvoyAuthorization.class);
+
     /** google.rpc.Code values. */
     static final int OK = 0;
     static final int PERMISSION_DENIED = 7;
@@ -58,6 +60,17 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
 
     @Override
     public void check(CheckRequest request, StreamObserver<CheckResponse> observer) {
+        try {
+            decide(request, observer);
+        } catch (RuntimeException e) {
+            // never an RPC failure: Envoy would apply failure_mode_allow; a bug answers 503 like a lost database
+            LOG.error("ext_authz check failed", e);
+            observer.onNext(denied(Decision.of(VerifyCode.UNAVAILABLE)));
+            observer.onCompleted();
+        }
+    }
+
+    private void decide(CheckRequest request, StreamObserver<CheckResponse> observer) {
         AttributeContext.HttpRequest http = request.getAttributes().getRequest().getHttp();
         Map<String, String> headers = http.getHeadersMap();
         Map<String, String> extensions = request.getAttributes().getContextExtensionsMap();
@@ -99,13 +112,15 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
         };
         verify.verify(new VerifyRequest(key, workspace, permissions, () -> ip, original),
                 VerifyMetrics.Endpoint.AUTHORIZE).onComplete(ar -> {
-                    if (ar.failed()) {
-                        observer.onNext(denied(Decision.of(VerifyCode.UNAVAILABLE)));
-                    } else if (ar.result().valid()) {
-                        observer.onNext(allowed(ar.result()));
-                    } else {
-                        observer.onNext(denied(ar.result()));
+                    CheckResponse answer;
+                    try {
+                        answer = ar.failed() ? denied(Decision.of(VerifyCode.UNAVAILABLE))
+                                : ar.result().valid() ? allowed(ar.result()) : denied(ar.result());
+                    } catch (RuntimeException e) {
+                        LOG.error("ext_authz answer failed", e);
+                        answer = denied(Decision.of(VerifyCode.UNAVAILABLE));
                     }
+                    observer.onNext(answer);
                     observer.onCompleted();
                 });
     }
