@@ -21,7 +21,6 @@ import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyPrefix;
 import dev.latchkey.support.Api;
 import dev.latchkey.support.PostgresTestResource;
-import dev.latchkey.support.Tokens;
 
 /**
  * gRPC ext_authz against the packaged service, over HTTP/2 cleartext on its one port: allowed, denied, and — with the
@@ -51,10 +50,10 @@ class GrpcCheckIT {
             try {
                 AuthorizationGrpc.AuthorizationBlockingStub authz = AuthorizationGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(20, TimeUnit.SECONDS);
-                String owner = Api.unique("owner");
-                String org = Api.org(owner);
-                String ot = Tokens.user(owner);
-                String ws = Api.workspace(org, ot);
+                Api.Fixture f = Api.fixture();
+                String org = f.slug();
+                String ot = f.token();
+                String ws = f.ws();
                 String known = Api.key(org, ot,
                         Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)))[1];
                 CheckResponse ok = authz.check(check(known));

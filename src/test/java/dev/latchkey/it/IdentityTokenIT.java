@@ -23,7 +23,6 @@ import io.restassured.RestAssured;
 
 import dev.latchkey.support.Api;
 import dev.latchkey.support.PostgresTestResource;
-import dev.latchkey.support.Tokens;
 
 /**
  * Two packaged replicas given the same signing keys: each one's identity tokens verify against the other's JWKS, so an
@@ -68,10 +67,10 @@ class IdentityTokenIT {
 
     @Test
     void tokensFromEitherReplicaVerifyAgainstEitherKeySet() throws Exception {
-        String owner = Api.unique("owner");
-        String org = Api.org(owner);
-        String ot = Tokens.user(owner);
-        String ws = Api.workspace(org, ot);
+        Api.Fixture f = Api.fixture();
+        String org = f.slug();
+        String ot = f.token();
+        String ws = f.ws();
         String[] k = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)));
         String fromA = tokenFrom(a, k[1]);
         String fromB = tokenFrom(b, k[1]);

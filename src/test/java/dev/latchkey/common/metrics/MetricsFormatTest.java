@@ -17,7 +17,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
 import dev.latchkey.support.Api;
-import dev.latchkey.support.Tokens;
 
 /**
  * {@code /q/metrics} as strict Prometheus tooling reads it: {@code promtool check metrics} (Debian package
@@ -30,10 +29,10 @@ class MetricsFormatTest {
     @Test
     void promtoolAcceptsTheScrape() throws Exception {
         // make the verify meters exist: one allowed, one refused, one unknown key
-        String owner = Api.unique("owner");
-        String org = Api.org(owner);
-        String ot = Tokens.user(owner);
-        String ws = Api.workspace(org, ot);
+        Api.Fixture f = Api.fixture();
+        String org = f.slug();
+        String ot = f.token();
+        String ws = f.ws();
         String key = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)))[1];
         RestAssured.given().header("X-API-Key", key).get("/authorize").then().statusCode(200);
         RestAssured.given().contentType("application/json").body(Map.of("key", key, "permissions", List.of("x:y")))
