@@ -1,7 +1,6 @@
 package dev.latchkey.gateway;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,18 +82,10 @@ public class AuthorizeRoutes {
         }
         String workspace = first(req.getHeader("X-Latchkey-Workspace"), query ? req.getParam("workspace") : null);
         String permission = first(req.getHeader("X-Latchkey-Permission"), query ? req.getParam("permission") : null);
-        List<String> permissions = null;
-        if (permission != null) {
-            permissions = new ArrayList<>(2);
-            for (String p : permission.split(",")) { // one character: split takes no regex
-                String t = p.trim();
-                if (!Permissions.isValid(t)) {
-                    Problems.send(ctx,
-                            ApiException.badRequest("validation_failed", "Not a permission: X-Latchkey-Permission"));
-                    return;
-                }
-                permissions.add(t);
-            }
+        List<String> permissions = permission == null ? null : Permissions.parseList(permission);
+        if (permission != null && permissions == null) {
+            Problems.send(ctx, ApiException.badRequest("validation_failed", "Not a permission: X-Latchkey-Permission"));
+            return;
         }
         VerifyRequest.Address ip = clientIp.of(req);
         verify.verify(new VerifyRequest(key, workspace, permissions, ip, new OriginalRequest(req)),

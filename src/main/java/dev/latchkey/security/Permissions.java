@@ -53,6 +53,22 @@ public final class Permissions {
      * Whether the held pattern {@code held} covers {@code wanted}. A {@code *} in {@code wanted} is matched literally,
      * so this also answers "is pattern {@code wanted} a subset of {@code held}". Walks both strings in place.
      */
+    /**
+     * A comma-separated list of permissions as gateways send it ({@code X-Latchkey-Permission}, a context extension),
+     * trimmed; null when any entry is not a permission.
+     */
+    public static List<String> parseList(String commaSeparated) {
+        List<String> out = new ArrayList<>(2);
+        for (String p : commaSeparated.split(",")) { // one character: split takes no regex
+            String t = p.trim();
+            if (!isValid(t)) {
+                return null;
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
     public static boolean covers(String held, String wanted) {
         if (held.equals(ALL) || held.equals(wanted)) {
             return true;

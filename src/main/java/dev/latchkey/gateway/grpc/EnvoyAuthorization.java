@@ -1,7 +1,6 @@
 package dev.latchkey.gateway.grpc;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +25,7 @@ import dev.latchkey.verify.VerifyCode;
 import dev.latchkey.verify.VerifyMetrics;
 import dev.latchkey.verify.VerifyRequest;
 import dev.latchkey.verify.VerifyService;
+import dev.latchkey.verify.http.PresentedKey;
 
 /**
  * Envoy ext_authz over gRPC ({@code envoy.service.auth.v3.Authorization/Check}), served on the main HTTP port (HTTP/2
@@ -74,7 +74,7 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
         AttributeContext.HttpRequest http = request.getAttributes().getRequest().getHttp();
         Map<String, String> headers = http.getHeadersMap();
         Map<String, String> extensions = request.getAttributes().getContextExtensionsMap();
-        String key = presentedKey(headers);
+        String key = PresentedKey.of(headers.get("authorization"), headers.get("x-api-key"));
         if (key == null || key.isEmpty()) {
             observer.onNext(denied(Decision.missing()));
             observer.onCompleted();
@@ -82,18 +82,11 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
         }
         String workspace = first(headers.get("x-latchkey-workspace"), extensions.get("workspace"));
         String permission = first(headers.get("x-latchkey-permission"), extensions.get("permission"));
-        List<String> permissions = null;
-        if (permission != null) {
-            permissions = new ArrayList<>(2);
-            for (String p : permission.split(",")) {
-                String t = p.trim();
-                if (!Permissions.isValid(t)) {
-                    observer.onNext(denied(Decision.of(VerifyCode.INSUFFICIENT_PERMISSIONS)));
-                    observer.onCompleted();
-                    return;
-                }
-                permissions.add(t);
-            }
+        List<String> permissions = permission == null ? null : Permissions.parseList(permission);
+        if (permission != null && permissions == null) {
+            observer.onNext(denied(Decision.of(VerifyCode.INSUFFICIENT_PERMISSIONS)));
+            observer.onCompleted();
+            return;
         }
         String source = request.getAttributes().getSource().getAddress().getSocketAddress().getAddress();
         byte[] ip = source.isEmpty() ? null : Cidr.literal(source);
@@ -161,15 +154,6 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
 
     private static HeaderValueOption header(String name, String value) {
         return HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(name).setValue(value)).build();
-    }
-
-    private static String presentedKey(Map<String, String> headers) {
-        String auth = headers.get("authorization");
-        if (auth != null && auth.length() > 7 && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return auth.substring(7).trim();
-        }
-        String apiKey = headers.get("x-api-key");
-        return apiKey == null ? null : apiKey.trim();
     }
 
     private static String first(String header, String extension) {

@@ -17,11 +17,15 @@ public final class PresentedKey {
 
     /** The key from the request's headers, trimmed, or null when there is none. */
     public static String fromHeaders(HttpServerRequest req) {
-        String auth = req.getHeader("Authorization");
-        if (auth != null && auth.length() > 7 && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return auth.substring(7).trim();
+        return of(req.getHeader("Authorization"), req.getHeader("X-API-Key"));
+    }
+
+    /** The key from an {@code Authorization} and an {@code X-API-Key} value (either may be null). */
+    public static String of(String authorization, String apiKey) {
+        if (authorization != null && authorization.length() > 7
+                && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).trim();
         }
-        String apiKey = req.getHeader("X-API-Key");
         return apiKey == null ? null : apiKey.trim();
     }
 }
