@@ -137,6 +137,16 @@ public class ApiKey extends PanacheEntityBase {
     @Column(name = "routes", columnDefinition = "text[]")
     public String[] routes;
 
+    /** Changes whenever an admin sets the quota; null: no quota. Counts live in key_quotas (V14). */
+    @Column(name = "quota_generation")
+    public Integer quotaGeneration;
+
+    @Column(name = "quota_refill_amount")
+    public Long quotaRefillAmount;
+
+    @Column(name = "quota_refill_interval")
+    public String quotaRefillInterval;
+
     @Version
     @Column(name = "version", nullable = false)
     public int version;
@@ -172,6 +182,26 @@ public class ApiKey extends PanacheEntityBase {
         allWorkspaces = scope.all();
         workspaceIds.clear();
         workspaceIds.addAll(scope.workspaceIds());
+    }
+
+    /** Sets the quota's settings with a new generation (the counts are written by the key service). */
+    void applyQuota(KeyRules.Quota quota) {
+        if (quota == null) {
+            quotaGeneration = null;
+            quotaRefillAmount = null;
+            quotaRefillInterval = null;
+            return;
+        }
+        quotaGeneration = quotaGeneration == null ? 1 : quotaGeneration + 1;
+        quotaRefillAmount = quota.refill() == null ? null : quota.refill().amount();
+        quotaRefillInterval = quota.refill() == null ? null : quota.refill().interval();
+    }
+
+    /** The quota's settings as the limits code reads them, or null. */
+    public dev.latchkey.limit.QuotaSpec quotaSpec() {
+        return quotaGeneration == null ? null
+                : new dev.latchkey.limit.QuotaSpec(quotaGeneration, quotaRefillAmount == null ? null
+                        : new dev.latchkey.limit.Refill(quotaRefillAmount, quotaRefillInterval));
     }
 
     void applyRateLimit(KeyRules.RateLimit rate) {

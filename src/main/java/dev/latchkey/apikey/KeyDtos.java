@@ -21,7 +21,19 @@ public final class KeyDtos {
     /** {@code POST .../keys}. Exactly one of {@code role} and {@code permissions}. */
     public record CreateKey(String kind, String name, String role, List<String> permissions, ScopeInput scope,
             Instant expiresAt, Map<String, Object> meta, RateLimitInput rateLimit, List<String> ipAllowlist,
-            List<Route> routes) {
+            List<Route> routes, QuotaInput quota) {
+    }
+
+    /** A usage quota (DESIGN §8): units left, and an optional refill at each interval boundary (UTC). */
+    public record QuotaInput(Long remaining, RefillInput refill) {
+    }
+
+    /** {@code interval}: {@code daily}, {@code monthly} or an ISO-8601 duration such as {@code PT1H}. */
+    public record RefillInput(Long amount, String interval) {
+    }
+
+    /** A quota as shown: units left now (every replica's spending included) and the next refill. */
+    public record QuotaView(long remaining, RefillInput refill, Instant refillAt) {
     }
 
     /** A route rule (DESIGN §4): methods (absent = any) and a path pattern with {@code *} and {@code **}. */
@@ -42,7 +54,8 @@ public final class KeyDtos {
      * expiresAt are immutable. Documents the body for OpenAPI; the patch itself is read field by field.
      */
     public record UpdateKey(String name, String role, List<String> permissions, ScopeInput scope, Boolean enabled,
-            Map<String, Object> meta, RateLimitInput rateLimit, List<String> ipAllowlist, List<Route> routes) {
+            Map<String, Object> meta, RateLimitInput rateLimit, List<String> ipAllowlist, List<Route> routes,
+            QuotaInput quota) {
     }
 
     /** {@code POST .../rotate}. */
@@ -66,7 +79,7 @@ public final class KeyDtos {
     public record KeyView(String id, String name, String kind, String masked, String role, List<String> permissions,
             ScopeView scope, Instant createdAt, ActorView createdBy, Instant expiresAt, Instant revokedAt,
             Instant lastUsedAt, boolean enabled, String state, Map<String, Object> meta, RateLimitView rateLimit,
-            List<String> ipAllowlist, List<Route> routes) {
+            List<String> ipAllowlist, List<Route> routes, QuotaView quota) {
     }
 
     /** A key together with its full value: the answer to create and rotate, and the only time it is shown. */

@@ -25,7 +25,7 @@ final class KeyPatch {
     record Changes(String name, boolean grantGiven, String role, List<String> permissions, ScopeInput scope,
             Boolean enabled, boolean metaGiven, Map<String, Object> meta, boolean rateLimitGiven,
             RateLimitInput rateLimit, boolean ipAllowlistGiven, List<String> ipAllowlist, boolean routesGiven,
-            List<KeyDtos.Route> routes) {
+            List<KeyDtos.Route> routes, boolean quotaGiven, KeyDtos.QuotaInput quota) {
     }
 
     private KeyPatch() {
@@ -46,6 +46,8 @@ final class KeyPatch {
         boolean rateGiven = false;
         boolean allowGiven = false;
         boolean routesGiven = false;
+        boolean quotaGiven = false;
+        KeyDtos.QuotaInput quota = null;
         List<KeyDtos.Route> routes = null;
         for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
             String field = it.next();
@@ -105,6 +107,10 @@ final class KeyPatch {
                     }
                 }
             }
+            case "quota" -> { // replaced as a whole (a new generation); null removes it
+                quotaGiven = true;
+                quota = value.isNull() ? null : convert(json, value, KeyDtos.QuotaInput.class, "quota", errors);
+            }
             case "kind" -> errors.add(new FieldError("kind", "is immutable"));
             case "expiresAt" -> errors.add(new FieldError("expiresAt", "is immutable; create a new key instead"));
             default -> errors.add(new FieldError(field, "unknown field"));
@@ -123,7 +129,7 @@ final class KeyPatch {
             permissions = p == null || p.isNull() ? null : strings(p, "permissions", errors);
         }
         return new Changes(name, grantGiven, role, permissions, scope, enabled, metaGiven, meta, rateGiven, rate,
-                allowGiven, allow, routesGiven, routes);
+                allowGiven, allow, routesGiven, routes, quotaGiven, quota);
     }
 
     private static <T> T convert(ObjectMapper json, JsonNode value, Class<T> type, String field,

@@ -19,6 +19,7 @@ import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
 import dev.latchkey.common.http.Param;
 import dev.latchkey.error.ApiException;
+import dev.latchkey.limit.Quotas;
 import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
@@ -33,12 +34,14 @@ public class KeyQueries {
     private final RoleCatalog roles;
     private final KeyAuthority keyAuthority;
     private final Clock clock;
+    private final Quotas quotas;
 
-    KeyQueries(OrgAccess access, RoleCatalog roles, KeyAuthority keyAuthority, Clock clock) {
+    KeyQueries(OrgAccess access, RoleCatalog roles, KeyAuthority keyAuthority, Clock clock, Quotas quotas) {
         this.access = access;
         this.roles = roles;
         this.keyAuthority = keyAuthority;
         this.clock = clock;
+        this.quotas = quotas;
     }
 
     /** One page of the keys the caller may see, oldest first, with optional filters. */
@@ -159,6 +162,7 @@ public class KeyQueries {
         Map<Long, String> slugs = Workspace.slugsById(ids);
         Map<String, List<String>> known = roles.rolesOf(orgId);
         Instant now = clock.instant();
-        return keys.stream().map(k -> KeyViews.view(k, slugs, known, now)).toList();
+        return keys.stream().map(k -> KeyViews.view(k, slugs, known, now,
+                k.quotaGeneration == null ? null : quotas.read(k.id, k.keyId, k.quotaSpec()))).toList();
     }
 }

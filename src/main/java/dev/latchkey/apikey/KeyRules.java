@@ -18,6 +18,7 @@ import dev.latchkey.apikey.KeyDtos.ScopeInput;
 import dev.latchkey.common.Cidr;
 import dev.latchkey.common.Patterns;
 import dev.latchkey.error.ApiException.FieldError;
+import dev.latchkey.limit.Refill;
 import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.Permissions;
 import dev.latchkey.verify.route.RouteRules;
@@ -165,6 +166,37 @@ class KeyRules {
             errors.add(new FieldError("rateLimit.windowSeconds", "must be an integer from 1 to " + MAX_WINDOW_SECONDS));
         }
         return errors.size() == before ? new RateLimit(rateLimit.limit(), rateLimit.windowSeconds()) : null;
+    }
+
+    /** A validated quota: units left and the refill, or null. */
+    record Quota(long remaining, Refill refill) {
+    }
+
+    /** Most units a quota may hold. */
+    static final long MAX_QUOTA = Refill.MAX_AMOUNT;
+
+    Quota quota(KeyDtos.QuotaInput quota, List<FieldError> errors) {
+        if (quota == null) {
+            return null;
+        }
+        int before = errors.size();
+        if (quota.remaining() == null || quota.remaining() < 0 || quota.remaining() > MAX_QUOTA) {
+            errors.add(new FieldError("quota.remaining", "must be an integer from 0 to " + MAX_QUOTA));
+        }
+        Refill refill = null;
+        if (quota.refill() != null) {
+            KeyDtos.RefillInput r = quota.refill();
+            if (r.amount() == null || r.amount() < 1 || r.amount() > MAX_QUOTA) {
+                errors.add(new FieldError("quota.refill.amount", "must be an integer from 1 to " + MAX_QUOTA));
+            } else {
+                try {
+                    refill = new Refill(r.amount(), r.interval());
+                } catch (IllegalArgumentException e) {
+                    errors.add(new FieldError("quota.refill.interval", e.getMessage()));
+                }
+            }
+        }
+        return errors.size() == before ? new Quota(quota.remaining(), refill) : null;
     }
 
     List<String> ipAllowlist(List<String> cidrs, List<FieldError> errors) {

@@ -61,11 +61,13 @@ public class KeyService {
     private final ObjectMapper json;
     private final Event<KeyChanged> changed;
     private final Bodies bodies;
+    private final KeyQuotas keyQuotas;
 
     KeyService(OrgAccess access, RoleCatalog roles, KeyAuthority keyAuthority, KeyQueries queries, KeyRules rules,
             KeyGenerator generator, KeyHasher hasher, AuditLog audit, Clock clock, ObjectMapper json,
-            Event<KeyChanged> changed, Bodies bodies) {
+            Event<KeyChanged> changed, Bodies bodies, KeyQuotas keyQuotas) {
         this.bodies = bodies;
+        this.keyQuotas = keyQuotas;
         this.access = access;
         this.roles = roles;
         this.keyAuthority = keyAuthority;
@@ -81,7 +83,8 @@ public class KeyService {
 
     /** A validated key to be issued. */
     public record KeySpec(KeyKind kind, String name, Grant grant, Scope scope, Instant expiresAt,
-            Map<String, Object> meta, RateLimit rateLimit, List<String> ipAllowlist, List<String> routes) {
+            Map<String, Object> meta, RateLimit rateLimit, List<String> ipAllowlist, List<String> routes,
+            KeyRules.Quota quota) {
     }
 
     // ----------------------------------------------------------------------------------- writes
@@ -134,10 +137,11 @@ public class KeyService {
         RateLimit rateLimit = rules.rateLimit(request.rateLimit(), errors);
         List<String> allowlist = rules.ipAllowlist(request.ipAllowlist(), errors);
         List<String> routes = rules.routes(request.routes(), errors);
+        KeyRules.Quota quota = rules.quota(request.quota(), errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        KeySpec spec = new KeySpec(kind, name, grant, scope, expiresAt, meta, rateLimit, allowlist, routes);
+        KeySpec spec = new KeySpec(kind, name, grant, scope, expiresAt, meta, rateLimit, allowlist, routes, quota);
         return issue(ctx, spec, prefix != null ? prefix : KeyPrefix.nativeFor(kind), origin);
     }
 
@@ -178,7 +182,9 @@ public class KeyService {
         k.applyRateLimit(spec.rateLimit());
         k.ipAllowlist = spec.ipAllowlist() == null ? null : spec.ipAllowlist().toArray(String[]::new);
         k.routes = spec.routes() == null ? null : spec.routes().toArray(String[]::new);
+        k.applyQuota(spec.quota());
         k.persistAndFlush();
+        keyQuotas.write(k, spec.quota());
         KeyView view = queries.view(ctx.orgId(), k);
         audit.record(ctx.orgId(), "key.created", "key", k.keyId, k.name, Map.of("kind", k.kind, "permissions",
                 view.permissions(), "scope", json.convertValue(view.scope(), Map.class)));
@@ -203,6 +209,7 @@ public class KeyService {
         RateLimit rate = c.rateLimitGiven() ? rules.rateLimit(c.rateLimit(), errors) : null;
         List<String> allow = c.ipAllowlistGiven() ? rules.ipAllowlist(c.ipAllowlist(), errors) : null;
         List<String> routes = c.routesGiven() ? rules.routes(c.routes(), errors) : null;
+        KeyRules.Quota quota = c.quotaGiven() ? rules.quota(c.quota(), errors) : null;
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
@@ -238,11 +245,17 @@ public class KeyService {
         if (c.routesGiven()) {
             k.routes = routes == null ? null : routes.toArray(String[]::new);
         }
+        if (c.quotaGiven()) {
+            k.applyQuota(quota);
+        }
         k.updatedAt = clock.instant();
         k.persistAndFlush();
+        if (c.quotaGiven()) {
+            keyQuotas.write(k, quota);
+        }
         KeyView after = queries.view(ctx.orgId(), k);
         Map<String, Object> changes = new LinkedHashMap<>();
-        changes.putAll(KeyViews.diff(json, before, after));
+        changes.putAll(KeyViews.diff(json, before, after, c.quotaGiven()));
         if (!changes.isEmpty()) {
             audit.record(ctx.orgId(), "key.updated", "key", k.keyId, k.name, changes);
             changed.fire(new KeyChanged(ctx.orgId(), k.keyId));

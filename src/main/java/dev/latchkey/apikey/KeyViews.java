@@ -1,6 +1,7 @@
 package dev.latchkey.apikey;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import dev.latchkey.apikey.KeyDtos.RateLimitView;
 import dev.latchkey.apikey.KeyDtos.ScopeView;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyPrefix;
+import dev.latchkey.limit.Quotas;
 import dev.latchkey.verify.route.RouteRules;
 
 /** Entity to view: the only way a key leaves the service, always masked. */
@@ -24,14 +26,25 @@ final class KeyViews {
     private KeyViews() {
     }
 
-    static KeyView view(ApiKey k, Map<Long, String> slugs, Map<String, List<String>> roles, Instant now) {
+    static KeyView view(ApiKey k, Map<Long, String> slugs, Map<String, List<String>> roles, Instant now,
+            Quotas.Live quota) {
         List<String> permissions = k.role != null ? roles.getOrDefault(k.role, List.of()) : List.of(k.permissions);
         return new KeyView(k.keyId, k.name, k.kind,
                 KeyFormat.mask(KeyPrefix.fromStored(k.prefix), k.keyId, k.keySuffix), k.role, permissions,
                 scope(k, slugs), k.createdAt, new ActorView(k.createdByType, k.createdById, k.createdByName),
                 k.expiresAt, k.revokedAt, k.lastUsedAt, k.enabled, k.state(now).wire(), k.meta,
                 k.rateLimit == null ? null : new RateLimitView(k.rateLimit, k.rateLimitWindowSeconds),
-                k.ipAllowlist == null ? null : Arrays.asList(k.ipAllowlist), routes(k.routes));
+                k.ipAllowlist == null ? null : Arrays.asList(k.ipAllowlist), routes(k.routes), quota(k, quota));
+    }
+
+    private static KeyDtos.QuotaView quota(ApiKey k, Quotas.Live live) {
+        if (k.quotaGeneration == null || live == null) {
+            return null;
+        }
+        return new KeyDtos.QuotaView(live.remaining(),
+                k.quotaRefillAmount == null ? null
+                        : new KeyDtos.RefillInput(k.quotaRefillAmount, k.quotaRefillInterval),
+                live.refillAt() == null ? null : Instant.ofEpochMilli(live.refillAt()));
     }
 
     /** Stored route rules as shown: {@code {"methods": [...], "path": ...}}, methods left out for any. */
@@ -51,12 +64,17 @@ final class KeyViews {
     }
 
     /** The audited fields that differ between two views of a key: field -> {from, to}. */
-    static Map<String, Object> diff(ObjectMapper json, KeyView before, KeyView after) {
+    /** The fields that changed; {@code quota} only when the change set it (its count moves on its own). */
+    static Map<String, Object> diff(ObjectMapper json, KeyView before, KeyView after, boolean quotaSet) {
         Map<?, ?> b = json.convertValue(before, Map.class);
         Map<?, ?> a = json.convertValue(after, Map.class);
         Map<String, Object> changes = new LinkedHashMap<>();
-        for (String f : List.of("name", "role", "permissions", "scope", "enabled", "meta", "rateLimit", "ipAllowlist",
-                "routes")) {
+        List<String> fields = new ArrayList<>(List.of("name", "role", "permissions", "scope", "enabled", "meta",
+                "rateLimit", "ipAllowlist", "routes"));
+        if (quotaSet) {
+            fields.add("quota");
+        }
+        for (String f : fields) {
             Object from = b.get(f);
             Object to = a.get(f);
             if (from == null ? to != null : !from.equals(to)) {

@@ -30,6 +30,47 @@ public interface LatchkeyConfig {
     /** The identity token given to upstreams on every allowed /authorize (DESIGN §4). */
     Token token();
 
+    /** Redis, the shared store of rate limits and quotas (DESIGN §8). */
+    Redis redis();
+
+    /** Rate limits and quotas. */
+    Limits limits();
+
+    /** The shared store; unset: this replica keeps exact limits in memory (the embedded default for one replica). */
+    interface Redis {
+        /**
+         * {@code redis://host:6379}, {@code rediss://} for TLS, {@code redis://:password@host:6379/0}, or a cluster's
+         * comma-separated seed list. Unset: limits and quotas in this replica's memory.
+         */
+        Optional<String> url();
+
+        /** Longest wait for a Redis answer; then Redis counts as unreachable (degraded mode). */
+        @WithDefault("250MS")
+        Duration timeout();
+
+        /** How often an unreachable Redis is pinged to leave degraded mode. */
+        @WithDefault("1S")
+        Duration probeInterval();
+    }
+
+    /** Rate-limit leasing and quota flushing. */
+    interface Limits {
+        /**
+         * Largest share of a key's rate limit one replica leases at a time. With N replicas at least
+         * {@code 1 - N × fraction} of the limit is admitted before any call is refused: keep it at most 0.05 / N.
+         */
+        @WithDefault("0.01")
+        double leaseFraction();
+
+        /** How often the quota units spent on this replica are written to the database. */
+        @WithDefault("1S")
+        Duration quotaFlushInterval();
+
+        /** How long an unused quota counter stays in Redis before it is seeded again from the database. */
+        @WithDefault("P1D")
+        Duration quotaCounterTtl();
+    }
+
     /** Identity tokens: ES256 JWTs that upstreams verify against /.well-known/jwks.json. */
     interface Token {
         /** Add {@code X-Latchkey-Token} to every allowed /authorize answer. */

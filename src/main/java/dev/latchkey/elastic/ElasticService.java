@@ -85,7 +85,7 @@ public class ElasticService {
         };
         KeyKind kind = prefix.kind();
         CreateKey request = new CreateKey(kind.wire(), r.name(), null, kind == KeyKind.ADMIN ? null : r.permissions(),
-                r.scope(), null, null, null, null, null);
+                r.scope(), null, null, null, null, null, null);
         try {
             KeyWithSecret created = keys.create(org, request, prefix, KeyService.ORIGIN_ELASTIC);
             return translate.single(translate.credential(created.view(), created.key()));

@@ -115,13 +115,14 @@ public class AuthorizeRoutes {
 
     private void deny(RoutingContext ctx, Decision d, boolean nginx) {
         VerifyCode code = d.code();
-        HttpServerResponse res = ctx.response().setStatusCode(code.gatewayStatus(nginx)).putHeader(CODE, code.name())
-                .putHeader(CACHE_CONTROL, NO_STORE);
+        long retryAfter = d.retryAfterSeconds(clock.millis());
+        HttpServerResponse res = ctx.response().setStatusCode(code.gatewayStatus(nginx, retryAfter > 0))
+                .putHeader(CODE, code.name()).putHeader(CACHE_CONTROL, NO_STORE);
         if (code.gatewayStatus(false) == 401) {
             res.putHeader("WWW-Authenticate", "Bearer");
         }
-        if (code == VerifyCode.RATE_LIMITED) {
-            res.putHeader("Retry-After", String.valueOf(d.rate().retryAfterSeconds()));
+        if (retryAfter > 0) {
+            res.putHeader("Retry-After", String.valueOf(retryAfter));
         }
         rateHeaders(res, d);
         res.putHeader("Content-Type", "application/json").end(json.write(d.codeOnly()));

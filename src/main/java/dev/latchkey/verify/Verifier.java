@@ -18,17 +18,16 @@ import dev.latchkey.verify.cache.Resolved;
 /**
  * The rules of DESIGN §4 applied to a cached key and its organization's current state: in memory, no I/O. Order
  * matters: a wrong secret is NOT_FOUND before anything about the key is revealed; then state (revoked, expired,
- * disabled), then kind and owner, IP, workspace, permissions, and the rate limit last (denials do not spend tokens).
+ * disabled), then kind and owner, IP, route, workspace, permissions. Limits are applied to a VALID answer afterwards
+ * ({@link VerifyService}), so that denials spend neither rate-limit tokens nor quota units.
  */
 @Singleton
 public class Verifier {
 
     private final KeyHasher hasher;
-    private final RateLimits rateLimits;
 
-    public Verifier(KeyHasher hasher, RateLimits rateLimits) {
+    public Verifier(KeyHasher hasher) {
         this.hasher = hasher;
-        this.rateLimits = rateLimits;
     }
 
     /** Decides for a presented key whose checksum is valid and whose id matched the resolved key. */
@@ -73,17 +72,14 @@ public class Verifier {
                 if (!Permissions.anyCovers(grant.permissions(), p)
                         || (ownerHolds != null && !Permissions.anyCovers(ownerHolds, p))) {
                     Collection<String> effective = effective(grant, ownerHolds);
-                    return new Decision(VerifyCode.INSUFFICIENT_PERMISSIONS, key, org, effective, null, null);
+                    return new Decision(VerifyCode.INSUFFICIENT_PERMISSIONS, key, org, effective, null, null, null);
                 }
             }
         }
         Collection<String> effective = effective(grant, ownerHolds);
         String header = effective == grant.permissions() ? grant.header() : String.join(",", effective);
-        RateLimits.Probe rate = rateLimits.take(key, nowMillis);
-        if (rate != null && !rate.allowed()) {
-            return new Decision(VerifyCode.RATE_LIMITED, key, org, effective, header, rate);
-        }
-        return new Decision(VerifyCode.VALID, key, org, effective, header, rate);
+        // rate limit and quota come after (VerifyService): they may need a round trip to the shared store
+        return new Decision(VerifyCode.VALID, key, org, effective, header, null, null);
     }
 
     /** The current secret, or the previous one while a rotation's grace period lasts; hashed once, constant time. */

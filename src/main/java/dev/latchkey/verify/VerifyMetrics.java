@@ -55,6 +55,8 @@ public class VerifyMetrics {
     private final Counter invalidations;
     private final Counter repairs;
     private final Timer feedLag;
+    private final Counter rateDenials;
+    private final Counter quotaDenials;
 
     public VerifyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -83,12 +85,21 @@ public class VerifyMetrics {
                         Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
                         Duration.ofMillis(250), Duration.ofMillis(1000), Duration.ofSeconds(5))
                 .register(registry);
+        rateDenials = Counter.builder("latchkey.limit.denials").tag("limit", "rate")
+                .description("Calls refused by a rate limit or a quota").register(registry);
+        quotaDenials = Counter.builder("latchkey.limit.denials").tag("limit", "quota")
+                .description("Calls refused by a rate limit or a quota").register(registry);
         repairs = Counter.builder(CACHE_REPAIRS)
                 .description("Entries fixed by the resync (a change that bypassed the change feed)").register(registry);
     }
 
     void recorded(Endpoint endpoint, VerifyCode code, long startNanos) {
         requests.get(endpoint).get(code).increment();
+        if (code == VerifyCode.RATE_LIMITED) {
+            rateDenials.increment();
+        } else if (code == VerifyCode.USAGE_EXCEEDED) {
+            quotaDenials.increment();
+        }
         durations.get(endpoint).record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 

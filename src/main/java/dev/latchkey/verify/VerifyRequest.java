@@ -5,9 +5,18 @@ import java.util.List;
 /**
  * What is asked: a key, optionally a workspace it must cover and permissions it must hold there, the caller's IP —
  * resolved only when the key has an allow-list, so that most requests never parse an address — and the original
- * request's method and path, read only for keys with route rules.
+ * request's method and path, read only for keys with route rules; and the quota units the call spends (DESIGN §8).
  */
-public record VerifyRequest(String key, String workspace, List<String> permissions, Address ip, Original original) {
+public record VerifyRequest(String key, String workspace, List<String> permissions, Address ip, Original original,
+        long cost) {
+
+    /** Most quota units one call may spend. */
+    public static final long MAX_COST = 1_000_000;
+
+    /** A request spending the default one unit. */
+    public VerifyRequest(String key, String workspace, List<String> permissions, Address ip, Original original) {
+        this(key, workspace, permissions, ip, original, 1);
+    }
 
     /** No original request known (a key with route rules is then refused). */
     public static final Original NO_ORIGINAL = new Original() {

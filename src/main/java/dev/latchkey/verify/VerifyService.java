@@ -13,6 +13,9 @@ import io.vertx.core.Vertx;
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.limit.QuotaSpec;
+import dev.latchkey.limit.Quotas;
+import dev.latchkey.limit.RateLimiter;
 import dev.latchkey.usage.UsageRecorder;
 import dev.latchkey.verify.cache.CacheRefresher;
 import dev.latchkey.verify.cache.CachedKey;
@@ -38,14 +41,19 @@ public class VerifyService {
     private final KeyCache cache;
     private final CacheRefresher refresher;
     private final Verifier verifier;
+    private final RateLimiter rateLimiter;
+    private final Quotas quotas;
     private final UsageRecorder usage;
     private final VerifyMetrics metrics;
     private final Clock clock;
     private final Vertx vertx;
     private final boolean cacheEnabled;
 
-    public VerifyService(KeyCache cache, CacheRefresher refresher, Verifier verifier, UsageRecorder usage,
-            VerifyMetrics metrics, Clock clock, Vertx vertx, LatchkeyConfig config) {
+    public VerifyService(KeyCache cache, CacheRefresher refresher, Verifier verifier, RateLimiter rateLimiter,
+            Quotas quotas, UsageRecorder usage, VerifyMetrics metrics, Clock clock, Vertx vertx,
+            LatchkeyConfig config) {
+        this.rateLimiter = rateLimiter;
+        this.quotas = quotas;
         this.cache = cache;
         this.refresher = refresher;
         this.verifier = verifier;
@@ -70,8 +78,7 @@ public class VerifyService {
                 if (!cache.fresh()) {
                     return Future.succeededFuture(done(Decision.of(VerifyCode.UNAVAILABLE), endpoint, start));
                 }
-                return Future.succeededFuture(
-                        done(verifier.decide(cached, presented, request, clock.millis()), endpoint, start));
+                return limited(verifier.decide(cached, presented, request, clock.millis()), request, endpoint, start);
             }
             if (cache.isKnownUnknown(presented.keyId())) {
                 metrics.negativeHit();
@@ -80,15 +87,34 @@ public class VerifyService {
             }
         }
         metrics.miss();
-        return vertx.executeBlocking(() -> load(presented.keyId()), false).map(found -> {
+        return vertx.executeBlocking(() -> load(presented.keyId()), false).compose(found -> {
             if (found == UNREACHABLE) {
-                return done(Decision.of(VerifyCode.UNAVAILABLE), endpoint, start);
+                return Future.succeededFuture(done(Decision.of(VerifyCode.UNAVAILABLE), endpoint, start));
             }
             if (found == null) {
-                return done(Decision.of(VerifyCode.NOT_FOUND), endpoint, start);
+                return Future.succeededFuture(done(Decision.of(VerifyCode.NOT_FOUND), endpoint, start));
             }
-            return done(verifier.decide(found, presented, request, clock.millis()), endpoint, start);
+            return limited(verifier.decide(found, presented, request, clock.millis()), request, endpoint, start);
         });
+    }
+
+    /**
+     * A valid answer passes the key's rate limit (one token) and then its quota ({@code cost} units); a denial by the
+     * rate limit spends no quota. Both complete at once when no round trip is needed (a leased token, no quota).
+     */
+    private Future<Decision> limited(Decision d, VerifyRequest request, VerifyMetrics.Endpoint endpoint, long start) {
+        CachedKey k = d.key();
+        if (!d.valid() || !k.limited()) {
+            return Future.succeededFuture(done(d, endpoint, start));
+        }
+        Future<Decision> f = k.rateLimit() == null ? Future.succeededFuture(d) : rateLimiter
+                .take(k.keyId(), k.rateState(), k.rateLimit(), k.rateLimitWindowSeconds()).map(d::withRate);
+        QuotaSpec quota = k.quota();
+        if (quota != null) {
+            f = f.compose(r -> !r.valid() ? Future.succeededFuture(r)
+                    : quotas.spend(k.id(), k.keyId(), quota, request.cost()).map(r::withQuota));
+        }
+        return f.map(r -> done(r, endpoint, start));
     }
 
     /** The key with its shared state when all of it is in memory, else null. */

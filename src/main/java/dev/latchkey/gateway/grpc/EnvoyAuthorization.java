@@ -65,7 +65,7 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
         } catch (RuntimeException e) {
             // never an RPC failure: Envoy would apply failure_mode_allow; a bug answers 503 like a lost database
             LOG.error("ext_authz check failed", e);
-            observer.onNext(denied(Decision.of(VerifyCode.UNAVAILABLE)));
+            observer.onNext(denied(Decision.of(VerifyCode.UNAVAILABLE), 0));
             observer.onCompleted();
         }
     }
@@ -76,7 +76,7 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
         Map<String, String> extensions = request.getAttributes().getContextExtensionsMap();
         String key = PresentedKey.of(headers.get("authorization"), headers.get("x-api-key"));
         if (key == null || key.isEmpty()) {
-            observer.onNext(denied(Decision.missing()));
+            observer.onNext(denied(Decision.missing(), 0));
             observer.onCompleted();
             return;
         }
@@ -84,7 +84,7 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
         String permission = first(headers.get("x-latchkey-permission"), extensions.get("permission"));
         List<String> permissions = permission == null ? null : Permissions.parseList(permission);
         if (permission != null && permissions == null) {
-            observer.onNext(denied(Decision.of(VerifyCode.INSUFFICIENT_PERMISSIONS)));
+            observer.onNext(denied(Decision.of(VerifyCode.INSUFFICIENT_PERMISSIONS), 0));
             observer.onCompleted();
             return;
         }
@@ -107,11 +107,11 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
                 VerifyMetrics.Endpoint.AUTHORIZE).onComplete(ar -> {
                     CheckResponse answer;
                     try {
-                        answer = ar.failed() ? denied(Decision.of(VerifyCode.UNAVAILABLE))
-                                : ar.result().valid() ? allowed(ar.result()) : denied(ar.result());
+                        answer = ar.failed() ? denied(Decision.of(VerifyCode.UNAVAILABLE), 0)
+                                : ar.result().valid() ? allowed(ar.result()) : denied(ar.result(), clock.millis());
                     } catch (RuntimeException e) {
                         LOG.error("ext_authz answer failed", e);
-                        answer = denied(Decision.of(VerifyCode.UNAVAILABLE));
+                        answer = denied(Decision.of(VerifyCode.UNAVAILABLE), 0);
                     }
                     observer.onNext(answer);
                     observer.onCompleted();
@@ -130,19 +130,20 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
                 .build();
     }
 
-    static CheckResponse denied(Decision d) {
+    static CheckResponse denied(Decision d, long nowMillis) {
         VerifyCode code = d.code();
-        int status = code.gatewayStatus(false);
+        long retryAfter = d.retryAfterSeconds(nowMillis);
+        int status = code.gatewayStatus(false, retryAfter > 0);
         DeniedHttpResponse.Builder denied = DeniedHttpResponse.newBuilder()
                 .setStatus(HttpStatus.newBuilder().setCode(StatusCode.forNumber(status)))
                 .addHeaders(header("x-latchkey-code", code.name()));
         if (status == 401) {
             denied.addHeaders(header("www-authenticate", "Bearer"));
         }
-        if (code == VerifyCode.RATE_LIMITED && d.rate() != null) {
-            denied.addHeaders(header("retry-after", String.valueOf(d.rate().retryAfterSeconds())));
+        if (retryAfter > 0) {
+            denied.addHeaders(header("retry-after", String.valueOf(retryAfter)));
         }
-        int rpc = switch (status) {
+        int rpc = code == VerifyCode.USAGE_EXCEEDED ? RESOURCE_EXHAUSTED : switch (status) {
         case 401 -> UNAUTHENTICATED;
         case 429 -> RESOURCE_EXHAUSTED;
         case 503 -> UNAVAILABLE;

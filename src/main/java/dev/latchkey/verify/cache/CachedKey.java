@@ -7,6 +7,8 @@ import java.util.List;
 
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.common.Cidr;
+import dev.latchkey.limit.LimitState;
+import dev.latchkey.limit.QuotaSpec;
 import dev.latchkey.usage.UsageCounters;
 import dev.latchkey.verify.route.RouteRules;
 
@@ -26,11 +28,17 @@ public final class CachedKey extends UsageCounters {
     /** The fields most keys do not have. */
     public record Extras(byte[] previousSecretHash, Instant previousSecretExpiresAt, Grant permissions,
             String ownerSubject, String metaJson, Integer rateLimit, Integer rateLimitWindowSeconds,
-            List<Cidr> ipAllowlist, RouteRules routes) {
+            List<Cidr> ipAllowlist, RouteRules routes, QuotaSpec quota, LimitState rateState) {
+
+        public Extras {
+            if (rateLimit != null && rateState == null) {
+                rateState = new LimitState();
+            }
+        }
 
         boolean empty() {
             return previousSecretHash == null && permissions == null && ownerSubject == null && metaJson == null
-                    && rateLimit == null && ipAllowlist == null && routes == null;
+                    && rateLimit == null && ipAllowlist == null && routes == null && quota == null;
         }
     }
 
@@ -243,6 +251,21 @@ public final class CachedKey extends UsageCounters {
 
     public List<Cidr> ipAllowlist() {
         return extras == null ? null : extras.ipAllowlist();
+    }
+
+    /** The key's quota settings, or null when it has no quota. */
+    public QuotaSpec quota() {
+        return extras == null ? null : extras.quota();
+    }
+
+    /** This replica's rate-limit tokens for the key (null without a rate limit). */
+    public LimitState rateState() {
+        return extras == null ? null : extras.rateState();
+    }
+
+    /** Whether a valid answer still has to pass a rate limit or quota. */
+    public boolean limited() {
+        return extras != null && (extras.rateLimit() != null || extras.quota() != null);
     }
 
     /** The key's route rules, or null when it may be used on any route. */

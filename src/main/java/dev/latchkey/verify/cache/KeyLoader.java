@@ -20,6 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.common.Cidr;
+import dev.latchkey.limit.QuotaSpec;
+import dev.latchkey.limit.Refill;
 import dev.latchkey.verify.route.RouteRules;
 
 /**
@@ -63,7 +65,7 @@ public class KeyLoader {
                    k.permissions, k.all_workspaces, k.owner_subject, k.meta::text as meta, k.rate_limit,
                    k.rate_limit_window_seconds, k.ip_allowlist,
                    case when k.all_workspaces then null else w.ws_ids end as ws_ids, """ + KEY_FINGERPRINT
-            + " as fp, k.routes";
+            + " as fp, k.routes, k.quota_generation, k.quota_refill_amount, k.quota_refill_interval";
     private static final String KEY_SELECT = KEY_COLUMNS + KEY_FROM;
 
     private static final long[] NO_WORKSPACES = new long[0];
@@ -190,11 +192,20 @@ public class KeyLoader {
         OrgHandle org = handles.apply(rs.getLong(3));
         CachedKey.Extras extras = new CachedKey.Extras(rs.getBytes(8), instant(rs.getTimestamp(9)), permissions,
                 rs.getString(16), rs.getString(17), rateLimit, rateWindow, allowlist,
-                RouteRules.fromStored(strings(rs.getArray(23))));
+                RouteRules.fromStored(strings(rs.getArray(23))), quota(rs), null);
         return new CachedKey(rs.getLong(1), keyId, org, KeyKind.fromWire(rs.getString(4)), canonical(rs.getString(5)),
                 keyId.equals(name) ? keyId : name, // the default name is the keyId: one string for both
                 rs.getBytes(7), instant(rs.getTimestamp(10)), rs.getBoolean(11), rs.getBoolean(12), canonical(role),
                 rs.getBoolean(15), org.workspaces(workspaceIds), rs.getLong(22), extras);
+    }
+
+    private static QuotaSpec quota(ResultSet rs) throws SQLException {
+        int generation = rs.getInt(24);
+        if (rs.wasNull()) {
+            return null;
+        }
+        long amount = rs.getLong(25);
+        return new QuotaSpec(generation, rs.wasNull() ? null : new Refill(amount, rs.getString(26)));
     }
 
     /** One instance per distinct prefix or role name (a handful), instead of one per key. */

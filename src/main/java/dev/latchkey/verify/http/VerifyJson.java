@@ -53,6 +53,13 @@ public class VerifyJson {
                 } else {
                     g.writeNullField("rateLimit");
                 }
+                if (k.quota() != null && d.quota() != null) {
+                    g.writeObjectFieldStart("quota");
+                    g.writeNumberField("remaining", d.quota().remaining());
+                    instant(g, "refillAt",
+                            d.quota().refillAt() == null ? null : Instant.ofEpochMilli(d.quota().refillAt()));
+                    g.writeEndObject();
+                }
                 g.writeFieldName("meta");
                 if (k.metaJson() == null) {
                     g.writeNull();

@@ -76,6 +76,7 @@ public class VerifyRoutes {
         byte[] ip = null;
         String method = null;
         String path = null;
+        long cost = 1;
         for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
             String field = it.next();
             JsonNode v = node.get(field);
@@ -120,6 +121,14 @@ public class VerifyRoutes {
                     path = v.textValue();
                 }
             }
+            case "cost" -> { // quota units this call spends (0: only check that one is left)
+                if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0
+                        || v.longValue() > VerifyRequest.MAX_COST) {
+                    Problems.invalid(ctx, "cost", "must be an integer from 0 to " + VerifyRequest.MAX_COST);
+                    return;
+                }
+                cost = v.longValue();
+            }
             case "ip" -> {
                 ip = v.isTextual() ? Cidr.literal(v.textValue()) : null;
                 if (ip == null) {
@@ -157,8 +166,8 @@ public class VerifyRoutes {
                         return p;
                     }
                 };
-        verify.verify(new VerifyRequest(key, workspace, permissions, address, original), VerifyMetrics.Endpoint.VERIFY)
-                .onComplete(ar -> {
+        verify.verify(new VerifyRequest(key, workspace, permissions, address, original, cost),
+                VerifyMetrics.Endpoint.VERIFY).onComplete(ar -> {
                     if (ar.failed()) {
                         ctx.fail(500, ar.cause());
                         return;
