@@ -1,8 +1,10 @@
 package dev.latchkey.limit;
 
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -30,7 +32,18 @@ public class LimitStores {
     private final LimitStore primary;
     private final MemoryLimitStore fallback;
     private final double leaseFraction;
+    private final BooleanSupplier up;
 
+    /** Stores given directly (tests: several limiters sharing one store, as replicas share Redis). */
+    public LimitStores(LimitStore primary, MemoryLimitStore fallback, BooleanSupplier up, double leaseFraction) {
+        this.link = null;
+        this.primary = primary;
+        this.fallback = fallback;
+        this.up = up;
+        this.leaseFraction = leaseFraction;
+    }
+
+    @Inject
     public LimitStores(LatchkeyConfig config, Vertx vertx, Clock clock, MeterRegistry registry) {
         this.fallback = new MemoryLimitStore(clock);
         this.leaseFraction = config.limits().leaseFraction();
@@ -40,11 +53,14 @@ public class LimitStores {
         String url = config.redis().url().map(String::trim).filter(u -> !u.isEmpty()).orElse(null);
         if (url == null) {
             this.link = null;
+            this.up = () -> true;
             this.primary = fallback;
             LOG.info("Rate limits and quotas in memory (latchkey.redis.url not set): exact for this one replica");
         } else {
             this.link = new RedisLink(vertx, url, config.redis().timeout(), config.redis().probeInterval(), registry);
             this.primary = new RedisLimitStore(link, config.limits().quotaCounterTtl());
+            RedisLink l = link;
+            this.up = l::up;
         }
     }
 
@@ -60,12 +76,12 @@ public class LimitStores {
 
     /** Whether counters are shared through Redis. */
     public boolean shared() {
-        return link != null;
+        return primary != fallback;
     }
 
     /** Whether the store of record can be used now (always in the embedded mode). */
     public boolean sharedUp() {
-        return link == null || link.up();
+        return up.getAsBoolean();
     }
 
     double leaseFraction() {
