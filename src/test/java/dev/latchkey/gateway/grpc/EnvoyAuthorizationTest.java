@@ -93,6 +93,21 @@ class EnvoyAuthorizationTest {
         assertEquals(8, rate.getStatus().getCode());
         assertEquals(429, rate.getDeniedResponse().getStatus().getCodeValue());
         assertTrue(headers(rate.getDeniedResponse().getHeadersList()).containsKey("retry-after"));
+        // a spent quota: RESOURCE_EXHAUSTED; 403 without a refill (waiting will not help), 429 + retry-after with one
+        String quota = Api.key(o.slug(), o.token(), Map.of("kind", "service", "role", "viewer", "scope",
+                wsScope(o.ws()), "quota", Map.of("remaining", 1)))[1];
+        assertEquals(0, authz.check(check(Map.of("x-api-key", quota), "GET", "/", Map.of())).getStatus().getCode());
+        CheckResponse spent = authz.check(check(Map.of("x-api-key", quota), "GET", "/", Map.of()));
+        assertEquals(8, spent.getStatus().getCode());
+        assertEquals(403, spent.getDeniedResponse().getStatus().getCodeValue());
+        assertEquals("USAGE_EXCEEDED", headers(spent.getDeniedResponse().getHeadersList()).get("x-latchkey-code"));
+        String refilled = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws()), "quota",
+                        Map.of("remaining", 0, "refill", Map.of("amount", 5, "interval", "daily"))))[1];
+        CheckResponse later = authz.check(check(Map.of("x-api-key", refilled), "GET", "/", Map.of()));
+        assertEquals(8, later.getStatus().getCode());
+        assertEquals(429, later.getDeniedResponse().getStatus().getCodeValue());
+        assertTrue(Long.parseLong(headers(later.getDeniedResponse().getHeadersList()).get("retry-after")) <= 86_400);
         // revoked: 401
         as(o.token()).post(o.keys() + "/" + k[0] + "/revoke").then().statusCode(200);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
