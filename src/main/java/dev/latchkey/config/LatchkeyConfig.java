@@ -44,8 +44,11 @@ public interface LatchkeyConfig {
          */
         Optional<String> url();
 
-        /** Longest wait for a Redis answer; then Redis counts as unreachable (degraded mode). */
-        @WithDefault("250MS")
+        /**
+         * Longest wait for a Redis answer: that call fails (a quota key answers UNAVAILABLE); three in a row, or a
+         * refused connection, put the replica in degraded mode until Redis answers a ping.
+         */
+        @WithDefault("1S")
         Duration timeout();
 
         /** How often an unreachable Redis is pinged to leave degraded mode. */

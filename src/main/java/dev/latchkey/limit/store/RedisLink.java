@@ -24,10 +24,11 @@ import io.vertx.redis.client.Response;
 
 /**
  * The connection to Redis (one node, TLS with {@code rediss://}, or a cluster's comma-separated seed list) with a
- * timeout on every command and an up/down state. A failed or timed-out command marks Redis down; while down, callers
- * are told at once (rate limits fall back to per-replica counters, quota keys answer UNAVAILABLE) and a PING every
- * {@code probe} interval brings it back up when Redis answers again. Every round trip is timed
- * ({@code latchkey_redis_duration_seconds}) and counted ({@code latchkey_redis_commands_total}).
+ * timeout on every command and an up/down state. A connection failure, or three timeouts in a row, mark Redis down (a
+ * single slow answer fails only its own call); while down, callers are told at once (rate limits fall back to
+ * per-replica counters, quota keys answer UNAVAILABLE) and a PING every {@code probe} interval brings it back up when
+ * Redis answers again. Every round trip is timed ({@code latchkey_redis_duration_seconds}) and counted
+ * ({@code latchkey_redis_commands_total}).
  */
 public final class RedisLink {
 
@@ -40,6 +41,9 @@ public final class RedisLink {
     private final Counter commands;
     private final Counter failures;
     private volatile boolean up = true;
+    /** Timeouts in a row: one slow answer (a pause, a burst) is that call's failure, three in a row are an outage. */
+    private final java.util.concurrent.atomic.AtomicInteger timeoutsInARow = new java.util.concurrent.atomic.AtomicInteger();
+    static final int TIMEOUTS_FOR_OUTAGE = 3;
     private final long probeTimer;
 
     public RedisLink(Vertx vertx, String url, Duration timeout, Duration probe, MeterRegistry registry) {
@@ -64,9 +68,10 @@ public final class RedisLink {
         Gauge.builder("latchkey.redis.degraded", this, l -> l.up ? 0 : 1)
                 .description("1 while Redis is unreachable: rate limits per replica, quota keys unavailable")
                 .register(registry);
+        send(Request.cmd(Command.PING)); // open a connection before the first call needs one
         this.probeTimer = vertx.setPeriodic(probe.toMillis(), t -> {
             if (!up) {
-                send(Request.cmd(Command.PING)).onSuccess(r -> LOG.info("Redis is reachable again"));
+                send(Request.cmd(Command.PING));
             }
         });
     }
@@ -94,9 +99,16 @@ public final class RedisLink {
         });
         return p.future().onComplete(ar -> {
             if (ar.succeeded()) {
+                timeoutsInARow.set(0);
+                if (!up) {
+                    LOG.info("Redis is reachable again: shared limits and quotas resume");
+                }
                 up = true;
             } else if (!isScriptMissing(ar.cause())) {
                 failures.increment();
+                if (ar.cause() instanceof TimeoutException && timeoutsInARow.incrementAndGet() < TIMEOUTS_FOR_OUTAGE) {
+                    return;
+                }
                 if (up) {
                     LOG.warnf("Redis unreachable (%s): rate limits per replica, quota keys unavailable",
                             ar.cause().getMessage());
