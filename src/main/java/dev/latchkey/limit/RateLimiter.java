@@ -80,8 +80,8 @@ public class RateLimiter {
     private void lease(String keyId, LimitState st, int limit, int windowSeconds) {
         long want;
         synchronized (st) {
-            long batch = Math.max(1, (long) Math.floor(limit * leaseFraction));
-            want = Math.min(batch, Math.max(1, st.waiters.size()));
+            want = Math.max(1, (long) Math.floor(limit * leaseFraction)); // a whole batch: the next calls need none
+
         }
         String counter = "lk:rl:{" + keyId + "}:" + limit + ":" + windowSeconds;
         long windowMillis = windowSeconds * 1000L;

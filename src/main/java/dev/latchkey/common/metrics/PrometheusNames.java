@@ -46,9 +46,13 @@ public class PrometheusNames {
             public io.micrometer.core.instrument.config.MeterFilterReply accept(Meter.Id id) {
                 String name = id.getName();
                 boolean millis = name.startsWith("agroal.") && "milliseconds".equals(id.getBaseUnit());
-                return millis || name.equals("process.cpu.time") || name.startsWith("http.server.connections")
-                        ? io.micrometer.core.instrument.config.MeterFilterReply.DENY
-                        : io.micrometer.core.instrument.config.MeterFilterReply.NEUTRAL;
+                // Vert.x' Redis client meters have no name of their own ("m..reset", ".queue.size"); latchkey_redis_*
+                // measure the same round trips, and redis_pool_* the pool
+                boolean unnamedClient = "redis".equals(id.getTag("clientType"));
+                return millis || unnamedClient || name.equals("process.cpu.time")
+                        || name.startsWith("http.server.connections")
+                                ? io.micrometer.core.instrument.config.MeterFilterReply.DENY
+                                : io.micrometer.core.instrument.config.MeterFilterReply.NEUTRAL;
             }
 
             @Override

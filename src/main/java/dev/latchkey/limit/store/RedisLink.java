@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -41,6 +43,8 @@ public final class RedisLink {
     private final Counter commands;
     private final Counter failures;
     private volatile boolean up = true;
+    @SuppressWarnings("unchecked")
+    private final ThreadLocal<Future<RedisConnection>[]> perLoop = ThreadLocal.withInitial(() -> new Future[1]);
     /** Timeouts in a row: one slow answer (a pause, a burst) is that call's failure, three in a row are an outage. */
     private final java.util.concurrent.atomic.AtomicInteger timeoutsInARow = new java.util.concurrent.atomic.AtomicInteger();
     static final int TIMEOUTS_FOR_OUTAGE = 3;
@@ -88,7 +92,9 @@ public final class RedisLink {
         Promise<Response> p = Promise.promise();
         long timer = vertx.setTimer(timeoutMillis,
                 t -> p.tryFail(new TimeoutException("Redis did not answer within " + timeoutMillis + " ms")));
-        client.send(request).onComplete(ar -> {
+        Future<Response> sent = Context.isOnEventLoopThread() ? ownConnection().compose(c -> c.send(request))
+                : client.send(request);
+        sent.onComplete(ar -> {
             vertx.cancelTimer(timer);
             duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (ar.succeeded()) {
@@ -116,6 +122,40 @@ public final class RedisLink {
                 up = false;
             }
         });
+    }
+
+    /**
+     * This event loop's own connection, opened on first use and dropped when it ends or fails: calls from the hot path
+     * are pipelined on it (no pool hand-off per command, no queueing behind 16 pooled connections), and all of one
+     * connection's commands come from its own thread, so replies are matched in order. Other threads (flushes, seeds,
+     * API reads) use the pool.
+     */
+    private Future<RedisConnection> ownConnection() {
+        Future<RedisConnection>[] slot = perLoop.get();
+        Future<RedisConnection> c = slot[0];
+        if (c != null && !c.failed()) {
+            return c;
+        }
+        Future<RedisConnection> opening = client.connect();
+        slot[0] = opening;
+        opening.onComplete(ar -> {
+            if (ar.failed()) {
+                if (slot[0] == opening) {
+                    slot[0] = null;
+                }
+                return;
+            }
+            RedisConnection conn = ar.result();
+            Runnable drop = () -> {
+                if (slot[0] == opening) {
+                    slot[0] = null;
+                }
+                conn.close();
+            };
+            conn.exceptionHandler(e -> drop.run());
+            conn.endHandler(v -> drop.run());
+        });
+        return opening;
     }
 
     /** A server that lost its script cache (restarted) answers NOSCRIPT to EVALSHA. */
