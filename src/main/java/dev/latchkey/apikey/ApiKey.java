@@ -25,6 +25,9 @@ import org.hibernate.type.SqlTypes;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
+import dev.latchkey.limit.QuotaSpec;
+import dev.latchkey.limit.Refill;
+
 /** An API key. Only the hash of its secret is stored; {@code keySuffix} feeds the masked form. */
 @Entity
 @Table(name = "api_keys")
@@ -198,10 +201,9 @@ public class ApiKey extends PanacheEntityBase {
     }
 
     /** The quota's settings as the limits code reads them, or null. */
-    public dev.latchkey.limit.QuotaSpec quotaSpec() {
-        return quotaGeneration == null ? null
-                : new dev.latchkey.limit.QuotaSpec(quotaGeneration, quotaRefillAmount == null ? null
-                        : new dev.latchkey.limit.Refill(quotaRefillAmount, quotaRefillInterval));
+    public QuotaSpec quotaSpec() {
+        return quotaGeneration == null ? null : new QuotaSpec(quotaGeneration,
+                quotaRefillAmount == null ? null : new Refill(quotaRefillAmount, quotaRefillInterval));
     }
 
     void applyRateLimit(KeyRules.RateLimit rate) {

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import dev.latchkey.config.LatchkeyConfig;
@@ -116,8 +117,17 @@ public class Quotas {
 
     /** Seeds the counter from the database, once per replica at a time; fails when it cannot. */
     private Future<Boolean> seed(long keyPk, String counter, QuotaSpec spec) {
-        return seeding.computeIfAbsent(counter,
-                c -> seedFromDatabase(keyPk, counter, spec, 3).onComplete(ar -> seeding.remove(counter)));
+        // no callback inside a map update: a seed that completes at once would remove itself re-entrantly
+        Promise<Boolean> mine = Promise.promise();
+        Future<Boolean> running = seeding.putIfAbsent(counter, mine.future());
+        if (running != null) {
+            return running;
+        }
+        seedFromDatabase(keyPk, counter, spec, 3).onComplete(ar -> {
+            seeding.remove(counter, mine.future());
+            mine.handle(ar);
+        });
+        return mine.future();
     }
 
     private Future<Boolean> seedFromDatabase(long keyPk, String counter, QuotaSpec spec, int tries) {

@@ -27,7 +27,10 @@ public final class MemoryLimitStore implements LimitStore {
         boolean seeded;
     }
 
+    private static final long SWEEP_EVERY_MILLIS = 60_000;
+
     private final Clock clock;
+    private volatile long lastSweep;
     private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Quota> quotas = new ConcurrentHashMap<>();
 
@@ -49,7 +52,8 @@ public final class MemoryLimitStore implements LimitStore {
             out[0] = new Lease(granted, limit - w.used, w.endsAt - now);
             return w;
         });
-        if (windows.size() > 100_000) {
+        if (now - lastSweep >= SWEEP_EVERY_MILLIS) { // ended windows of keys not used since: at most once a minute
+            lastSweep = now;
             windows.values().removeIf(w -> now >= w.endsAt);
         }
         return Future.succeededFuture(out[0]);
