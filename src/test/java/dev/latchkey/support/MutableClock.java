@@ -1,14 +1,11 @@
 package dev.latchkey.support;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock for plain unit tests: starts at a given instant and moves only when told. */
-public final class MutableClock extends Clock {
+public final class MutableClock extends UtcClock {
 
     private final AtomicLong millis;
 
@@ -28,15 +25,5 @@ public final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         return Instant.ofEpochMilli(millis.get());
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 }

@@ -1,10 +1,7 @@
 package dev.latchkey.support;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,13 +10,14 @@ import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
 
 /**
- * The application's {@link Clock} in {@code @QuarkusTest}s: the wall clock plus an offset that tests move forward, so
- * that expiry and grace periods are tested without sleeping. It only ever moves forward (tests share one application).
+ * The application's {@link java.time.Clock} in {@code @QuarkusTest}s: the wall clock plus an offset that tests move
+ * forward, so that expiry and grace periods are tested without sleeping. It only ever moves forward (tests share one
+ * application).
  */
 @Alternative
 @Priority(1)
 @Singleton
-public class TestClock extends Clock {
+public class TestClock extends UtcClock {
 
     private final AtomicLong offsetNanos = new AtomicLong();
 
@@ -29,16 +27,6 @@ public class TestClock extends Clock {
             throw new IllegalArgumentException("time only moves forward");
         }
         offsetNanos.addAndGet(d.toNanos());
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 
     @Override
