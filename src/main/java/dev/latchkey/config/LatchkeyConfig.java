@@ -74,6 +74,22 @@ public interface LatchkeyConfig {
         Duration quotaCounterTtl();
     }
 
+    /** The web console at /console (DESIGN §9). */
+    Console console();
+
+    /** Console sign-in. */
+    interface Console {
+        /** OIDC issuer for "Sign in with SSO" (authorization code + PKCE in the browser); unset: token sign-in only. */
+        Optional<String> oidcIssuer();
+
+        /** The console's OIDC client id (a public client; no secret). */
+        Optional<String> oidcClientId();
+
+        /** Scopes asked for. */
+        @WithDefault("openid profile")
+        String oidcScope();
+    }
+
     /** Identity tokens: ES256 JWTs that upstreams verify against /.well-known/jwks.json. */
     interface Token {
         /** Add {@code X-Latchkey-Token} to every allowed /authorize answer. */

@@ -1,0 +1,140 @@
+// The console's router: /console/ (organizations), /console/orgs/{org}/api-keys,
+// /console/orgs/{org}/workspaces/{ws}/api-keys, /console/orgs/{org}/keys/{id}, .../workspaces, .../members,
+// .../roles, .../audit, and /console/callback (OIDC). A deep link opened before sign-in lands there after it.
+import {h, fill, field, errorBox} from './dom.js';
+import {api} from './api.js';
+import * as auth from './auth.js';
+import {keysPage, keyPage} from './keys.js';
+import {orgsPage, workspacesPage, membersPage, rolesPage, auditPage} from './pages.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+let config = {oidc: null};
+let me = null;
+
+async function start() {
+  config = await (await fetch('/console/config.json')).json();
+  document.getElementById('signout').addEventListener('click', () => {
+    auth.signOut();
+    me = null;
+    go('/console/');
+  });
+  document.addEventListener('click', e => {
+    const a = e.target.closest('a[data-nav]');
+    if (a && !e.ctrlKey && !e.metaKey && !e.shiftKey && e.button === 0) {
+      e.preventDefault();
+      go(a.getAttribute('href'));
+    }
+  });
+  window.addEventListener('popstate', route);
+  await route();
+}
+
+export function go(path) {
+  history.pushState(null, '', path);
+  route();
+}
+
+async function route() {
+  const path = location.pathname.replace(/\/+$/, '') || '/console';
+  if (path === '/console/callback') {
+    try {
+      await auth.finishOidc(config.oidc);
+      history.replaceState(null, '', auth.takeReturn());
+    } catch (e) {
+      return signInPage(e);
+    }
+    return route();
+  }
+  if (!auth.token()) {
+    auth.rememberReturn(location.pathname);
+    return signInPage();
+  }
+  try {
+    if (!me) me = await api('GET', '/api/v1/me');
+  } catch (e) {
+    me = null;
+    return auth.token() ? fill(main, errorBox(e)) : signInPage(e);
+  }
+  document.getElementById('who').textContent = me.subject || me.name || '';
+  document.getElementById('signout').hidden = false;
+  const m = path.match(/^\/console\/orgs\/([^/]+)(?:\/(.*))?$/);
+  if (!m) {
+    nav.hidden = true;
+    return show('Organizations', () => orgsPage(main, me));
+  }
+  const org = decodeURIComponent(m[1]);
+  const rest = m[2] || 'api-keys';
+  const membership = (me.memberships || []).find(x => x.organization === org) || {organization: org, orgRole: 'member'};
+  const ctx = {org, ws: null, membership, main, go};
+  renderNav(org, membership, rest);
+  let r;
+  if (rest === 'api-keys') return show('API Keys', () => keysPage(ctx));
+  if ((r = rest.match(/^workspaces\/([^/]+)\/api-keys$/))) {
+    ctx.ws = decodeURIComponent(r[1]);
+    return show('API Keys', () => keysPage(ctx));
+  }
+  if ((r = rest.match(/^keys\/([^/]+)$/))) return show('API key', () => keyPage(ctx, decodeURIComponent(r[1])));
+  if (rest === 'workspaces') return show('Workspaces', () => workspacesPage(ctx));
+  if (rest === 'members') return show('Members', () => membersPage(ctx));
+  if (rest === 'roles') return show('Roles', () => rolesPage(ctx));
+  if (rest === 'audit') return show('Audit log', () => auditPage(ctx));
+  return show('Not found', () => fill(main, h('h1', {}, 'Page not found'),
+    h('p', {}, h('a', {href: '/console/', 'data-nav': ''}, 'Back to your organizations'))));
+}
+
+async function show(title, render) {
+  document.title = title + ' · Latchkey';
+  fill(main, h('p', {class: 'muted'}, 'Loading…'));
+  try {
+    await render();
+  } catch (e) {
+    fill(main, h('h1', {}, title), errorBox(e));
+  }
+  main.focus({preventScroll: true});
+}
+
+function renderNav(org, membership, rest) {
+  const manage = ['owner', 'admin'].includes(membership.orgRole);
+  const links = [['api-keys', 'API Keys'], ['workspaces', 'Workspaces']];
+  if (manage) links.push(['members', 'Members'], ['roles', 'Roles'], ['audit', 'Audit log']);
+  const orgs = (me.memberships || []).map(x => x.organization);
+  const picker = h('select', {'aria-label': 'Organization'}, orgs.map(o => h('option', {value: o, selected: o === org}, o)));
+  picker.addEventListener('change', () => go(`/console/orgs/${picker.value}/api-keys`));
+  fill(nav, orgs.length > 1 ? picker : h('p', {class: 'org'}, org), h('ul', {}, links.map(([p, label]) =>
+    h('li', {}, h('a', {href: `/console/orgs/${org}/${p}`, 'data-nav': '',
+      'aria-current': rest === p || (p === 'workspaces' && rest.startsWith('workspaces/')) ? 'page' : null}, label)))));
+  nav.hidden = false;
+}
+
+function signInPage(error) {
+  nav.hidden = true;
+  document.getElementById('signout').hidden = true;
+  document.getElementById('who').textContent = '';
+  document.title = 'Sign in · Latchkey';
+  const input = h('input', {type: 'password', autocomplete: 'off', required: true, spellcheck: 'false'});
+  const form = h('form', {class: 'signin'}, field('Access token', input,
+    'A token from your identity provider, or from src/scripts/mint-token on an install without one.'),
+  h('button', {type: 'submit', class: 'primary'}, 'Sign in'));
+  form.addEventListener('submit', e => {
+    e.preventDefault();
+    if (!input.value.trim()) return;
+    auth.signIn(input.value);
+    me = null;
+    history.replaceState(null, '', auth.takeReturn());
+    route();
+  });
+  const sso = config.oidc ? h('button', {type: 'button', class: 'primary', onclick: async () => {
+    try {
+      await auth.startOidc(config.oidc);
+    } catch (e) {
+      fill(errors, errorBox(e));
+    }
+  }}, 'Sign in with SSO') : null;
+  const errors = h('div', {}, error ? errorBox(error) : null);
+  fill(main, h('div', {class: 'signin-box'}, h('h1', {}, 'Sign in to Latchkey'), errors, sso,
+    sso ? h('p', {class: 'or'}, 'or') : null, form));
+  (sso || input).focus();
+}
+
+start();

@@ -1,0 +1,107 @@
+package dev.latchkey.it;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import io.restassured.RestAssured;
+
+import dev.latchkey.support.Api;
+import dev.latchkey.support.PostgresTestResource;
+import dev.latchkey.support.Tokens;
+
+/**
+ * The web console in a real headless Chromium (Debian's {@code chromium}), driven by {@code playwright-core} from npm,
+ * against the packaged service: src/test/js/console-test.mjs signs in with a token through a deep link, creates a
+ * workspace and an organization key through the dialog, copies, reloads (masked), edits, rotates, revokes, reads the
+ * audit log and a usage chart with data, deletes, checks what a member is offered, the keyboard and a 360 px screen,
+ * members and roles, signs in with SSO (authorization code + PKCE against {@link FakeIdentityProvider}), and fails on
+ * any script error, CSP violation or request leaving the service. Screenshots: target/console-screenshots.
+ */
+class ConsoleIT {
+
+    static final Path TOOLS = Path.of("target/console-test");
+    static final String PLAYWRIGHT = "playwright-core@1.64.1";
+
+    static String run(Map<String, String> env, String... cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "timed out: " + String.join(" ", cmd));
+        System.out.println(out);
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
+        return out;
+    }
+
+    @Test
+    void theConsoleWorksInARealBrowser() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")),
+                "Debian's chromium (src/scripts/test installs it)");
+        if (!Files.exists(TOOLS.resolve("node_modules/playwright-core"))) {
+            Files.createDirectories(TOOLS);
+            run(Map.of(), "npm", "install", "--prefix", TOOLS.toString(), "--no-audit", "--no-fund", "--silent",
+                    PLAYWRIGHT);
+        }
+        Path shots = Path.of("target/console-screenshots");
+        Files.createDirectories(shots);
+        String db = PostgresTestResource.recreate("latchkey_it_console");
+        try (FakeIdentityProvider idp = new FakeIdentityProvider("latchkey-console", Tokens.user("carol@example.com"));
+                ServiceProcess s = ServiceProcess.start("console", db, Map.of());
+                ServiceProcess sso = ServiceProcess.start("console-sso", db, Map.of("latchkey.console.oidc-issuer",
+                        idp.url(), "latchkey.console.oidc-client-id", "latchkey-console"))) {
+            idp.allowOrigin(sso.baseUrl());
+            RestAssured.port = s.port;
+            String owner = "alice@example.com";
+            String org = Api.org(owner);
+            String ownerToken = Tokens.user(owner);
+            String ws = Api.workspace(org, ownerToken);
+            Api.workspace(org, ownerToken);
+            Api.member(org, ownerToken, "bob@example.com", Map.of("orgRole", "member", "role", "viewer"));
+            Api.member(org, ownerToken, "carol@example.com", Map.of("orgRole", "admin"));
+            // a key with usage for the chart: 7 allowed and 3 denied calls
+            String[] used = Api.key(org, ownerToken,
+                    Map.of("kind", "service", "name", "ingest", "role", "viewer", "scope", Api.wsScope(ws)));
+            for (int i = 0; i < 10; i++) {
+                Map<String, Object> body = i < 7 ? Map.of("key", used[1])
+                        : Map.of("key", used[1], "permissions", List.of("admin:everything"));
+                RestAssured.given().contentType("application/json").body(body).post("/verify").then().statusCode(200);
+            }
+            Awaitility.await("usage flushed").atMost(Duration.ofSeconds(20)).until(() -> {
+                List<Integer> valid = Api.as(ownerToken).get("/api/v1/orgs/" + org + "/keys/" + used[0] + "/usage")
+                        .then().extract().path("items.counts.VALID");
+                return valid != null && valid.stream().filter(java.util.Objects::nonNull).mapToInt(x -> x).sum() == 7;
+            });
+            Map<String, String> env = new java.util.HashMap<>();
+            env.put("BASE_URL", s.baseUrl());
+            env.put("ORG", org);
+            env.put("WS", ws);
+            env.put("OWNER_TOKEN", ownerToken);
+            env.put("MEMBER_TOKEN", Tokens.user("bob@example.com"));
+            env.put("USAGE_KEY_ID", used[0]);
+            env.put("USAGE_VALID", "7");
+            env.put("USAGE_DENIED", "3");
+            env.put("SHOTS", shots.toAbsolutePath().toString());
+            env.put("TOOLS", TOOLS.toAbsolutePath().toString());
+            env.put("OIDC_BASE_URL", sso.baseUrl());
+            env.put("IDP_URL", idp.url());
+            run(env, "node", "src/test/js/console-test.mjs");
+            assertEquals(1, idp.codesIssued(), "one authorization request, with an S256 challenge");
+            assertEquals(1, idp.tokensIssued(), "one code exchanged, its verifier matching the challenge");
+            for (String png : List.of("sign-in", "create-api-key", "new-key-once", "workspace-keys",
+                    "organization-keys", "audit-log", "key-usage", "keys-360px", "members")) {
+                assertTrue(Files.size(shots.resolve(png + ".png")) > 5_000, png + ".png saved");
+            }
+        } finally {
+            RestAssured.reset();
+        }
+    }
+}
