@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -29,28 +28,12 @@ import dev.latchkey.support.Tokens;
 class ConsoleIT {
 
     static final Path TOOLS = Path.of("target/console-test");
-    static final String PLAYWRIGHT = "playwright-core@1.64.1";
-
-    static String run(Map<String, String> env, String... cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(600, TimeUnit.SECONDS), "timed out: " + String.join(" ", cmd));
-        System.out.println(out);
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
-        return out;
-    }
 
     @Test
     void theConsoleWorksInARealBrowser() throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")),
                 "Debian's chromium (src/scripts/test installs it)");
-        if (!Files.exists(TOOLS.resolve("node_modules/playwright-core"))) {
-            Files.createDirectories(TOOLS);
-            run(Map.of(), "npm", "install", "--prefix", TOOLS.toString(), "--no-audit", "--no-fund", "--silent",
-                    PLAYWRIGHT);
-        }
+        NodeScripts.install(TOOLS, "playwright-core", "1.64.1");
         Path shots = Path.of("target/console-screenshots");
         Files.createDirectories(shots);
         String db = PostgresTestResource.recreate("latchkey_it_console");
@@ -93,7 +76,7 @@ class ConsoleIT {
             env.put("TOOLS", TOOLS.toAbsolutePath().toString());
             env.put("OIDC_BASE_URL", sso.baseUrl());
             env.put("IDP_URL", idp.url());
-            run(env, "node", "src/test/js/console-test.mjs");
+            NodeScripts.run(env, "node", "src/test/js/console-test.mjs");
             assertEquals(1, idp.codesIssued(), "one authorization request, with an S256 challenge");
             assertEquals(1, idp.tokensIssued(), "one code exchanged, its verifier matching the challenge");
             for (String png : List.of("sign-in", "create-api-key", "new-key-once", "workspace-keys",

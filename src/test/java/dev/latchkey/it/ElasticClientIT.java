@@ -1,12 +1,8 @@
 package dev.latchkey.it;
 
-import static org.junit.jupiter.api.Assertions.*;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,25 +19,10 @@ import dev.latchkey.support.Tokens;
 class ElasticClientIT {
 
     static final Path CLIENT = Path.of("target/elastic-client");
-    static final String PACKAGE = "@elastic/enterprise-search@8.18.0";
-
-    static void run(Map<String, String> env, String... cmd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "timed out: " + String.join(" ", cmd));
-        System.out.println(out);
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
-    }
 
     @Test
     void theOfficialClientDrivesTheLifecycle() throws Exception {
-        if (!Files.exists(CLIENT.resolve("node_modules/@elastic/enterprise-search"))) {
-            Files.createDirectories(CLIENT);
-            run(Map.of(), "npm", "install", "--prefix", CLIENT.toString(), "--no-audit", "--no-fund", "--silent",
-                    PACKAGE);
-        }
+        NodeScripts.install(CLIENT, "@elastic/enterprise-search", "8.18.0");
         try (ServiceProcess s = ServiceProcess.start("elastic-client",
                 PostgresTestResource.recreate("latchkey_it_elastic"), Map.of())) {
             RestAssured.port = s.port;
@@ -54,9 +35,10 @@ class ElasticClientIT {
             }
             // "You must generate the first key on your own": through the native API
             String admin = Api.key(org, t, Map.of("kind", "admin", "name", "first-admin"))[1];
-            run(Map.of("LATCHKEY_URL", s.baseUrl(), "ADMIN_KEY", admin, "NODE_PATH",
-                    CLIENT.resolve("node_modules").toAbsolutePath().toString()), "node",
-                    "src/test/js/elastic-client.js");
+            NodeScripts.run(
+                    Map.of("LATCHKEY_URL", s.baseUrl(), "ADMIN_KEY", admin, "NODE_PATH",
+                            CLIENT.resolve("node_modules").toAbsolutePath().toString()),
+                    "node", "src/test/js/elastic-client.js");
         } finally {
             RestAssured.reset();
         }
