@@ -37,10 +37,12 @@ public class KeyResource {
 
     private final KeyService keys;
     private final KeyQueries queries;
+    private final KeyLifecycle lifecycle;
 
-    public KeyResource(KeyService keys, KeyQueries queries) {
+    public KeyResource(KeyService keys, KeyQueries queries, KeyLifecycle lifecycle) {
         this.keys = keys;
         this.queries = queries;
+        this.lifecycle = lifecycle;
     }
 
     @GET
@@ -73,7 +75,7 @@ public class KeyResource {
     @DELETE
     @Path("/{keyId}")
     public Response delete(@PathParam("org") String org, @PathParam("keyId") String keyId) {
-        keys.delete(org, keyId);
+        lifecycle.delete(org, keyId);
         return Response.noContent().build();
     }
 
@@ -87,13 +89,13 @@ public class KeyResource {
     @POST
     @Path("/{keyId}/revoke")
     public KeyView revoke(@PathParam("org") String org, @PathParam("keyId") String keyId) {
-        return keys.revoke(org, keyId);
+        return lifecycle.revoke(org, keyId);
     }
 
     @POST
     @Path("/{keyId}/rotate")
     public KeyWithSecret rotate(@PathParam("org") String org, @PathParam("keyId") String keyId,
             @RequestBody(content = @Content(schema = @Schema(implementation = Rotate.class))) JsonNode body) {
-        return keys.rotate(org, keyId, body);
+        return lifecycle.rotate(org, keyId, body);
     }
 }

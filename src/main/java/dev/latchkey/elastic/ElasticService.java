@@ -14,6 +14,7 @@ import dev.latchkey.apikey.KeyDtos.CreateKey;
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyDtos.KeyWithSecret;
 import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.apikey.KeyLifecycle;
 import dev.latchkey.apikey.KeyQueries;
 import dev.latchkey.apikey.KeyService;
 import dev.latchkey.apikey.format.KeyPrefix;
@@ -38,12 +39,14 @@ public class ElasticService {
     private final CallerResolver callers;
     private final OrgAccess access;
     private final KeyService keys;
+    private final KeyLifecycle lifecycle;
     private final KeyQueries queries;
     private final ElasticTranslation translate;
     private final ObjectMapper json;
 
-    public ElasticService(CallerResolver callers, OrgAccess access, KeyService keys, KeyQueries queries,
-            ElasticTranslation translate, ObjectMapper json) {
+    public ElasticService(CallerResolver callers, OrgAccess access, KeyService keys, KeyLifecycle lifecycle,
+            KeyQueries queries, ElasticTranslation translate, ObjectMapper json) {
+        this.lifecycle = lifecycle;
         this.callers = callers;
         this.access = access;
         this.keys = keys;
@@ -122,7 +125,7 @@ public class ElasticService {
     /** Deletes (revokes and hides) a key. */
     public ObjectNode delete(String name) {
         String org = organization();
-        keys.delete(org, find(org, name).id());
+        lifecycle.delete(org, find(org, name).id());
         ObjectNode out = json.createObjectNode();
         out.put("deleted", true);
         return out;

@@ -1,0 +1,147 @@
+package dev.latchkey.apikey;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.latchkey.apikey.KeyDtos.KeyView;
+import dev.latchkey.apikey.KeyDtos.KeyWithSecret;
+import dev.latchkey.apikey.KeyDtos.Rotate;
+import dev.latchkey.apikey.format.KeyFormat;
+import dev.latchkey.apikey.format.KeyGenerator;
+import dev.latchkey.apikey.format.KeyHasher;
+import dev.latchkey.apikey.format.KeyPrefix;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.common.json.Bodies;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.ApiException.FieldError;
+import dev.latchkey.security.OrgAccess;
+import dev.latchkey.security.OrgContext;
+import dev.latchkey.workspace.WorkspaceDeleted;
+
+/**
+ * A key's life after issue: rotation with a grace period, revocation (final), deletion (revoked and hidden), and what a
+ * workspace deletion does to the keys scoped to it. Issue and change: {@link KeyService}.
+ */
+@ApplicationScoped
+@Transactional
+public class KeyLifecycle {
+
+    private final OrgAccess access;
+    private final KeyAuthority keyAuthority;
+    private final KeyQueries queries;
+    private final KeyRules rules;
+    private final KeyGenerator generator;
+    private final KeyHasher hasher;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Event<KeyChanged> changed;
+    private final Bodies bodies;
+
+    KeyLifecycle(OrgAccess access, KeyAuthority keyAuthority, KeyQueries queries, KeyRules rules,
+            KeyGenerator generator, KeyHasher hasher, AuditLog audit, Clock clock, Event<KeyChanged> changed,
+            Bodies bodies) {
+        this.access = access;
+        this.keyAuthority = keyAuthority;
+        this.queries = queries;
+        this.rules = rules;
+        this.generator = generator;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.clock = clock;
+        this.changed = changed;
+        this.bodies = bodies;
+    }
+
+    /** Revokes a key for good. Revoking a revoked key changes nothing. */
+    public KeyView revoke(String orgSlug, String keyId) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireKeyAccess();
+        ApiKey k = keyAuthority.findVisible(ctx, keyId);
+        if (k.revokedAt == null) {
+            k.revokedAt = clock.instant();
+            k.updatedAt = k.revokedAt;
+            audit.record(ctx.orgId(), "key.revoked", "key", k.keyId, k.name, null);
+            changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
+        }
+        return queries.view(ctx.orgId(), k);
+    }
+
+    /** Issues a new secret for the same key; the old one verifies until the grace period ends. */
+    public KeyWithSecret rotate(String orgSlug, String keyId, JsonNode body) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireKeyAccess();
+        ApiKey k = keyAuthority.findVisible(ctx, keyId);
+        Rotate request = body == null || body.isNull() || body.isMissingNode() ? null : bodies.read(body, Rotate.class);
+        List<FieldError> errors = new ArrayList<>();
+        int grace = rules.gracePeriod(request == null ? null : request.gracePeriodSeconds(), errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        KeyAuthority.requireNotRevoked(k);
+        Instant now = clock.instant();
+        if (k.state(now) == KeyState.EXPIRED) {
+            throw ApiException.conflict("The key has expired; create a new key instead");
+        }
+        String secret = generator.newSecret();
+        String full = KeyFormat.format(KeyPrefix.fromStored(k.prefix), k.keyId, secret);
+        k.previousSecretHash = grace > 0 ? k.secretHash : null;
+        k.previousSecretExpiresAt = grace > 0 ? now.plusSeconds(grace) : null;
+        k.secretHash = hasher.hash(secret);
+        k.keySuffix = full.substring(full.length() - 4);
+        k.updatedAt = now;
+        k.persistAndFlush();
+        audit.record(ctx.orgId(), "key.rotated", "key", k.keyId, k.name, Map.of("gracePeriodSeconds", grace));
+        changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
+        return new KeyWithSecret(queries.view(ctx.orgId(), k), full);
+    }
+
+    /** Revokes a key and hides it from lists and reads. */
+    public void delete(String orgSlug, String keyId) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireKeyAccess();
+        ApiKey k = keyAuthority.findVisible(ctx, keyId);
+        Instant now = clock.instant();
+        if (k.revokedAt == null) {
+            k.revokedAt = now;
+        }
+        k.deletedAt = now;
+        k.updatedAt = now;
+        audit.record(ctx.orgId(), "key.deleted", "key", k.keyId, k.name, null);
+        changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
+    }
+
+    /**
+     * A deleted workspace: keys scoped to it alone are revoked; other keys lose it from their scope.
+     */
+    void onWorkspaceDeleted(@Observes WorkspaceDeleted event) {
+        List<ApiKey> keys = ApiKey.list("organizationId = ?1 and ?2 member of workspaceIds", event.organizationId(),
+                event.workspaceId());
+        Instant now = clock.instant();
+        for (ApiKey k : keys) {
+            if (k.workspaceIds.size() == 1) {
+                if (k.revokedAt == null) {
+                    k.revokedAt = now;
+                    k.updatedAt = now;
+                    audit.record(event.organizationId(), "key.revoked", "key", k.keyId, k.name,
+                            Map.of("reason", "workspace deleted", "workspace", event.slug()));
+                }
+            } else {
+                k.workspaceIds.remove(event.workspaceId());
+                k.updatedAt = now;
+                audit.record(event.organizationId(), "key.updated", "key", k.keyId, k.name,
+                        Map.of("reason", "workspace deleted", "removedWorkspace", event.slug()));
+            }
+            changed.fire(new KeyChanged(event.organizationId(), k.keyId)); // its own row changed
+        }
+    }
+}
