@@ -146,14 +146,21 @@ public final class RedisLink {
                 return;
             }
             RedisConnection conn = ar.result();
-            Runnable drop = () -> {
+            conn.exceptionHandler(e -> {
+                if (slot[0] == opening) {
+                    slot[0] = null;
+                    try {
+                        conn.close();
+                    } catch (RuntimeException x) { // a cluster connection may have given some nodes back already
+                        LOG.debugf("closing a failed Redis connection: %s", x.getMessage());
+                    }
+                }
+            });
+            conn.endHandler(v -> { // ended: already given back (a cluster connection ends when one of its nodes does)
                 if (slot[0] == opening) {
                     slot[0] = null;
                 }
-                conn.close();
-            };
-            conn.exceptionHandler(e -> drop.run());
-            conn.endHandler(v -> drop.run());
+            });
         });
         return opening;
     }
