@@ -270,6 +270,19 @@ await step('a member is offered only the Personal type and no admin pages', asyn
   await m.context().close();
 });
 
+await step('a refused token leads back to sign-in with the API\'s detail, then to the same page', async () => {
+  const p = await newPage();
+  await p.goto(`${BASE}/console/orgs/${ORG}/audit`);
+  await signIn(p, process.env.EXPIRED_TOKEN);
+  await p.getByRole('alert').waitFor();
+  assert.ok((await p.getByRole('alert').innerText()).length > 0, 'the detail is shown');
+  await p.getByLabel('Access token').waitFor();
+  assert.equal(await p.evaluate(() => sessionStorage.getItem('latchkey.token')), null, 'the refused token is dropped');
+  await signIn(p, process.env.OWNER_TOKEN);
+  await p.getByRole('heading', {name: 'Audit log'}).waitFor();
+  await p.context().close();
+});
+
 await step('usable at 360 px wide', async () => {
   const narrow = await newPage({width: 360, height: 740});
   await narrow.goto(`${BASE}/console/`);

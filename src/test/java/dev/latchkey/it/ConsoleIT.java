@@ -69,6 +69,7 @@ class ConsoleIT {
             env.put("WS", ws);
             env.put("OWNER_TOKEN", ownerToken);
             env.put("MEMBER_TOKEN", Tokens.user("bob@example.com"));
+            env.put("EXPIRED_TOKEN", Tokens.expired(owner));
             env.put("USAGE_KEY_ID", used[0]);
             env.put("USAGE_VALID", "7");
             env.put("USAGE_DENIED", "3");

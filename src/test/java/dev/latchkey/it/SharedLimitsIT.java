@@ -27,6 +27,7 @@ import dev.latchkey.support.Api;
 import dev.latchkey.support.Http;
 import dev.latchkey.support.Parallel;
 import dev.latchkey.support.PostgresTestResource;
+import dev.latchkey.support.Promtool;
 import dev.latchkey.support.RedisProcess;
 import dev.latchkey.support.Tokens;
 
@@ -173,6 +174,19 @@ class SharedLimitsIT {
                 .collect(java.util.stream.Collectors.groupingBy(c -> c, java.util.stream.Collectors.counting()))));
         assertEquals(350, Collections.frequency(after, "USAGE_EXCEEDED"));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> durableRemaining(quota[0]) == 0);
+    }
+
+    @Test
+    @Order(4)
+    void theRedisMetersPassPromtool() throws Exception {
+        String page = RawMetrics.get(replicas.get(0));
+        for (String m : List.of("latchkey_redis_duration_seconds_bucket", "latchkey_redis_commands_total",
+                "latchkey_redis_degraded 0.0", "latchkey_limit_denials_total{limit=\"rate\"",
+                "latchkey_quota_flush_backlog")) {
+            assertTrue(page.contains(m), m);
+        }
+        assertFalse(page.contains("m__"), "Vert.x' unnamed client meters are left out");
+        Promtool.check(page);
     }
 
     /** /q/metrics as text. */

@@ -54,7 +54,9 @@ async function route() {
     if (!me) me = await api('GET', '/api/v1/me');
   } catch (e) {
     me = null;
-    return auth.token() ? fill(main, errorBox(e)) : signInPage(e);
+    if (auth.token()) return fill(main, errorBox(e));
+    auth.rememberReturn(location.pathname);
+    return signInPage(e);
   }
   document.getElementById('who').textContent = me.subject || me.name || '';
   document.getElementById('signout').hidden = false;
@@ -89,6 +91,11 @@ async function show(title, render) {
   try {
     await render();
   } catch (e) {
+    if (e.status === 401) { // the token expired or was refused: sign in again, then come back here
+      me = null;
+      auth.rememberReturn(location.pathname);
+      return signInPage(e);
+    }
     fill(main, h('h1', {}, title), errorBox(e));
   }
   main.focus({preventScroll: true});

@@ -3,13 +3,9 @@ package dev.latchkey.common.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
 import dev.latchkey.support.Api;
+import dev.latchkey.support.Promtool;
 
 /**
  * {@code /q/metrics} as strict Prometheus tooling reads it: {@code promtool check metrics} (Debian package
@@ -42,20 +39,7 @@ class MetricsFormatTest {
         assertTrue(page.contains("latchkey_verify_requests_total"), "verify meters are on the page");
         java.nio.file.Files.writeString(java.nio.file.Path.of("target/metrics-scrape.txt"), page); // for a failure
 
-        Process promtool;
-        try {
-            promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError(
-                    "promtool is missing: install the Debian package prometheus (src/scripts/test does)", e);
-        }
-        try (OutputStream in = promtool.getOutputStream()) {
-            in.write(page.getBytes(StandardCharsets.UTF_8));
-        }
-        assertTrue(promtool.waitFor(60, TimeUnit.SECONDS), "promtool finished");
-        String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals("", out.strip(), "promtool check metrics");
-        assertEquals(0, promtool.exitValue(), out);
+        Promtool.check(page);
 
         List<String> withoutHelp = new ArrayList<>();
         for (String line : page.split("\n")) {
