@@ -99,6 +99,12 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** kill -9: no shutdown hook runs (nothing is flushed). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     /** Stops replicas (those that started: null ones are skipped). */
     static void closeAll(ServiceProcess... replicas) throws Exception {
         for (ServiceProcess r : replicas) {

@@ -189,6 +189,44 @@ class SharedLimitsIT {
         Promtool.check(page);
     }
 
+    @Test
+    @Order(5)
+    void aReplicaKilledBeforeItsFlushCostsAtMostItsUnflushedUnitsAndOnlyAfterRedisLosesItsData() throws Exception {
+        // D never flushes during the test; kill -9 takes its record of 30 spent units with it
+        ServiceProcess d = ServiceProcess.start("limits-d", jdbcUrl,
+                Map.of("latchkey.redis.url", redis.url(), "latchkey.limits.quota-flush-interval", "1H"));
+        String[] k = key(Map.of("quota", Map.of("remaining", 100)));
+        try {
+            for (int i = 0; i < 30; i++) {
+                assertEquals("VALID", Http.code(d.baseUrl(), Map.of("key", k[1])));
+            }
+        } finally {
+            d.kill();
+        }
+        for (int i = 0; i < 20; i++) {
+            assertEquals("VALID", codeAt(i, k[1]));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> durableRemaining(k[0]) == 80);
+        // Redis still has every unit: nothing is granted twice while it lives
+        List<String> more = spread(100, 12, k[1]);
+        assertEquals(50, Collections.frequency(more, "VALID"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> durableRemaining(k[0]) == 30);
+        // Redis loses its data: re-seeded from PostgreSQL, which never heard of D's 30 units
+        redis.kill();
+        redis.restart();
+        for (ServiceProcess r : replicas) {
+            // the first command to the dead Redis, or the probe, notices; the probe's next ping ends it
+            Awaitility.await(r.name + " recovers").atMost(Duration.ofSeconds(10)).until(() -> limitsUp(r));
+        }
+        List<String> after = spread(100, 12, k[1]);
+        long again = Collections.frequency(after, "VALID");
+        System.out.printf(
+                "SharedLimitsIT: a replica killed with 30 unflushed units, then a Redis restart: %d granted again"
+                        + " (the documented bound: the killed replica's unflushed units)%n",
+                again);
+        assertEquals(30, again, "exactly the killed replica's unflushed units, never more");
+    }
+
     /** /q/metrics as text. */
     static final class RawMetrics {
         static String get(ServiceProcess r) throws Exception {
