@@ -299,6 +299,42 @@ await step('usable at 360 px wide', async () => {
   await narrow.context().close();
 });
 
+await step('axe-core finds no WCAG 2 A/AA violation on the main pages and the dialog', async () => {
+  // a context that lets Playwright add axe's script to the page (the console's own CSP forbids injected script)
+  const context = await browser.newContext({bypassCSP: true, viewport: {width: 1280, height: 860}});
+  const a = await context.newPage();
+  a.on('pageerror', e => problems.push('script error: ' + e.message));
+  const axe = createRequire(process.env.TOOLS + '/').resolve('axe-core/axe.min.js');
+  const audit = async name => {
+    await a.addScriptTag({path: axe});
+    const result = await a.evaluate(() => window.axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}));
+    const found = result.violations.map(v => `${name}: ${v.id} (${v.impact}) ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
+    assert.deepEqual(found, [], found.join('\n'));
+  };
+  await a.goto(`${BASE}/console/`);
+  await audit('sign-in');
+  await signIn(a, process.env.OWNER_TOKEN);
+  await a.getByRole('heading', {name: 'Your organizations'}).waitFor();
+  await audit('organizations');
+  await a.goto(`${BASE}/console/orgs/${ORG}/workspaces/${WS}/api-keys`);
+  await a.locator('tr', {hasText: 'storefront-web'}).waitFor();
+  await audit('workspace keys');
+  await a.getByRole('button', {name: 'Create API Key'}).click();
+  await a.getByRole('dialog', {name: 'Create API Key'}).waitFor();
+  await audit('Create API Key dialog');
+  await a.keyboard.press('Escape');
+  await a.goto(`${BASE}/console/orgs/${ORG}/keys/${process.env.USAGE_KEY_ID}`);
+  await a.locator('svg.chart rect.bar-allowed').first().waitFor();
+  await audit('key usage');
+  for (const [path, heading] of [['audit', 'Audit log'], ['members', 'Members'], ['roles', 'Roles'], ['workspaces', 'Workspaces']]) {
+    await a.goto(`${BASE}/console/orgs/${ORG}/${path}`);
+    await a.getByRole('heading', {name: heading}).waitFor();
+    await a.locator('table').first().waitFor();
+    await audit(heading);
+  }
+  await context.close();
+});
+
 if (process.env.OIDC_BASE_URL) {
   await step('sign in with SSO: authorization code + PKCE against the configured issuer, back to the deep link', async () => {
     const base = process.env.OIDC_BASE_URL;

@@ -34,6 +34,7 @@ class ConsoleIT {
         assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")),
                 "Debian's chromium (src/scripts/test installs it)");
         NodeScripts.install(TOOLS, "playwright-core", "1.64.1");
+        NodeScripts.install(TOOLS, "axe-core", "4.14.1");
         Path shots = Path.of("target/console-screenshots");
         Files.createDirectories(shots);
         String db = PostgresTestResource.recreate("latchkey_it_console");
