@@ -11,6 +11,7 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let config = {oidc: null};
 let me = null;
+let renders = 0;
 
 async function start() {
   config = await (await fetch('/console/config.json')).json();
@@ -63,41 +64,50 @@ async function route() {
   const m = path.match(/^\/console\/orgs\/([^/]+)(?:\/(.*))?$/);
   if (!m) {
     nav.hidden = true;
-    return show('Organizations', () => orgsPage(main, me));
+    return show('Organizations', view => orgsPage(view, me));
   }
   const org = decodeURIComponent(m[1]);
   const rest = m[2] || 'api-keys';
   const membership = (me.memberships || []).find(x => x.organization === org) || {organization: org, orgRole: 'member'};
-  const ctx = {org, ws: null, membership, main, go};
+  const ctx = view => ({org, ws: null, membership, main: view, go});
   renderNav(org, membership, rest);
   let r;
-  if (rest === 'api-keys') return show('API Keys', () => keysPage(ctx));
+  if (rest === 'api-keys') return show('API Keys', view => keysPage(ctx(view)));
   if ((r = rest.match(/^workspaces\/([^/]+)\/api-keys$/))) {
-    ctx.ws = decodeURIComponent(r[1]);
-    return show('API Keys', () => keysPage(ctx));
+    const ws = decodeURIComponent(r[1]);
+    return show('API Keys', view => keysPage({...ctx(view), ws}));
   }
-  if ((r = rest.match(/^keys\/([^/]+)$/))) return show('API key', () => keyPage(ctx, decodeURIComponent(r[1])));
-  if (rest === 'workspaces') return show('Workspaces', () => workspacesPage(ctx));
-  if (rest === 'members') return show('Members', () => membersPage(ctx));
-  if (rest === 'roles') return show('Roles', () => rolesPage(ctx));
-  if (rest === 'audit') return show('Audit log', () => auditPage(ctx));
-  return show('Not found', () => fill(main, h('h1', {}, 'Page not found'),
+  if ((r = rest.match(/^keys\/([^/]+)$/))) return show('API key', view => keyPage(ctx(view), decodeURIComponent(r[1])));
+  if (rest === 'workspaces') return show('Workspaces', view => workspacesPage(ctx(view)));
+  if (rest === 'members') return show('Members', view => membersPage(ctx(view)));
+  if (rest === 'roles') return show('Roles', view => rolesPage(ctx(view)));
+  if (rest === 'audit') return show('Audit log', view => auditPage(ctx(view)));
+  return show('Not found', view => fill(view, h('h1', {}, 'Page not found'),
     h('p', {}, h('a', {href: '/console/', 'data-nav': ''}, 'Back to your organizations'))));
 }
 
+/**
+ * Renders a page into a fresh element and shows it once it is ready — unless the user has gone elsewhere meanwhile:
+ * a slow page never overwrites a later one.
+ */
 async function show(title, render) {
+  const seq = ++renders;
   document.title = title + ' · Latchkey';
   fill(main, h('p', {class: 'muted'}, 'Loading…'));
+  const view = h('div', {});
   try {
-    await render();
+    await render(view);
   } catch (e) {
+    if (seq !== renders) return;
     if (e.status === 401) { // the token expired or was refused: sign in again, then come back here
       me = null;
       auth.rememberReturn(location.pathname);
       return signInPage(e);
     }
-    fill(main, h('h1', {}, title), errorBox(e));
+    fill(view, h('h1', {}, title), errorBox(e));
   }
+  if (seq !== renders) return;
+  fill(main, view);
   main.focus({preventScroll: true});
 }
 
@@ -115,6 +125,7 @@ function renderNav(org, membership, rest) {
 }
 
 function signInPage(error) {
+  renders++; // a page still loading must not replace the sign-in form
   nav.hidden = true;
   document.getElementById('signout').hidden = true;
   document.getElementById('who').textContent = '';

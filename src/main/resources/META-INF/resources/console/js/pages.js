@@ -39,9 +39,10 @@ export async function workspacesPage(ctx) {
 
 export async function membersPage(ctx) {
   const list = h('div', {});
+  // the roles first: the dialogs offer them (a click before they arrived opened nothing)
+  const roles = await all(orgPath(ctx.org) + '/roles');
   fill(ctx.main, h('div', {class: 'page-head'}, h('h1', {}, 'Members'),
     h('button', {type: 'button', class: 'primary', onclick: () => edit(null)}, 'Add member')), list);
-  const roles = await all(orgPath(ctx.org) + '/roles');
   async function load() {
     const ms = await all(orgPath(ctx.org) + '/members');
     fill(list, table('Members', ['Member', 'Organization role', 'Role', 'Workspace roles', 'Actions'], ms.map(m =>
