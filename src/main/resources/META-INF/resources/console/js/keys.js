@@ -27,7 +27,9 @@ export async function keysPage(ctx) {
   kind.addEventListener('change', load);
   state.addEventListener('change', load);
 
+  let loads = 0;
   async function load() {
+    const mine = ++loads; // filters changed quickly: only the newest answer is shown
     const q = new URLSearchParams();
     if (kind.value) q.set('kind', kind.value);
     if (state.value) q.set('state', state.value);
@@ -35,10 +37,11 @@ export async function keysPage(ctx) {
     try {
       let keys = await all(orgPath(org) + '/keys' + (q.toString() ? '?' + q : ''));
       keys = keys.filter(k => ws ? k.scope.type === 'workspace' : k.scope.type === 'organization');
+      if (mine !== loads) return;
       fill(list, keys.length ? keyTable(ctx, keys, roles, workspaces, load)
         : h('p', {class: 'empty'}, 'No API keys here yet. Create one with “Create API Key”.'));
     } catch (e) {
-      fill(list, errorBox(e));
+      if (mine === loads) fill(list, errorBox(e));
     }
   }
   await load();

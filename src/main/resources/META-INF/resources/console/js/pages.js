@@ -120,7 +120,9 @@ export async function auditPage(ctx) {
     field('Since', since), h('button', {type: 'submit'}, 'Filter'));
   fill(ctx.main, h('h1', {}, 'Audit log'), form, list, more);
   let rows = [];
+  let loads = 0;
   async function load(cursor) {
+    const mine = ++loads; // only the newest answer is shown
     const q = new URLSearchParams({limit: '50'});
     if (actor.value.trim()) q.set('actor', actor.value.trim());
     if (action.value) q.set('action', action.value);
@@ -129,6 +131,7 @@ export async function auditPage(ctx) {
     if (cursor) q.set('cursor', cursor);
     try {
       const page = await api('GET', orgPath(ctx.org) + '/audit?' + q);
+      if (mine !== loads) return;
       rows = cursor ? rows.concat(page.items) : page.items;
       fill(list, rows.length ? table('Audit events', ['When', 'Actor', 'Action', 'Target', 'Request'], rows.map(e =>
         h('tr', {}, h('td', {}, when(e.at)), h('td', {}, `${e.actor.name} (${e.actor.type})`),
@@ -136,7 +139,7 @@ export async function auditPage(ctx) {
           h('td', {}, h('code', {}, e.requestId || ''))))) : h('p', {class: 'empty'}, 'No events match.'));
       fill(more, page.nextCursor ? h('button', {type: 'button', onclick: () => load(page.nextCursor)}, 'Load more') : null);
     } catch (e) {
-      fill(list, errorBox(e));
+      if (mine === loads) fill(list, errorBox(e));
     }
   }
   form.addEventListener('submit', e => {
