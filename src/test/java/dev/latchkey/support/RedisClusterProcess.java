@@ -1,8 +1,6 @@
 package dev.latchkey.support;
 
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +33,9 @@ public final class RedisClusterProcess implements AutoCloseable {
                             .start());
         }
         for (int port : c.ports) {
-            awaitPort(port);
+            if (!RedisProcess.awaitPort(port)) {
+                throw new IllegalStateException("redis-server did not start on " + port);
+            }
         }
         List<String> cmd = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         c.ports.forEach(p -> cmd.add("127.0.0.1:" + p));
@@ -79,18 +79,6 @@ public final class RedisClusterProcess implements AutoCloseable {
             p.getInputStream().readAllBytes();
             p.waitFor();
         }
-    }
-
-    private static void awaitPort(int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
-        }
-        throw new IllegalStateException("redis-server did not start on " + port);
     }
 
     @Override

@@ -43,15 +43,22 @@ public final class RedisProcess implements AutoCloseable {
         process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save",
                 "", "--appendonly", "no", "--daemonize", "no").redirectErrorStream(true).redirectOutput(log.toFile())
                         .start();
+        if (!awaitPort(port)) {
+            throw new IllegalStateException("redis-server did not start on " + port + ": " + Files.readString(log));
+        }
+    }
+
+    /** Waits up to 20 s until something accepts connections on the port. */
+    static boolean awaitPort(int port) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                return;
+                return true;
             } catch (IOException e) {
                 Thread.sleep(20);
             }
         }
-        throw new IllegalStateException("redis-server did not start on " + port + ": " + Files.readString(log));
+        return false;
     }
 
     /** SIGKILL: every counter is lost. */
