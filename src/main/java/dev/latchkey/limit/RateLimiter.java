@@ -78,59 +78,52 @@ public class RateLimiter {
     }
 
     private void lease(String keyId, LimitState st, int limit, int windowSeconds) {
-        long want;
-        synchronized (st) {
-            want = Math.max(1, (long) Math.floor(limit * leaseFraction)); // a whole batch: the next calls need none
-
-        }
+        long want = Math.max(1, (long) Math.floor(limit * leaseFraction)); // a whole batch: the next calls need none
         String counter = "lk:rl:{" + keyId + "}:" + limit + ":" + windowSeconds;
         long windowMillis = windowSeconds * 1000L;
         long sentAt = clock.millis();
-        if (stores.sharedUp()) {
-            stores.primary().lease(counter, limit, windowMillis, want).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    leased(keyId, st, limit, windowSeconds, sentAt, ar.result(), false);
-                } else { // the shared store failed just now: this replica's own window decides
-                    stores.fallback().lease(counter, limit, windowMillis, want)
-                            .onSuccess(l -> leased(keyId, st, limit, windowSeconds, sentAt, l, true));
-                }
-            });
-        } else {
-            stores.fallback().lease(counter, limit, windowMillis, want)
-                    .onSuccess(l -> leased(keyId, st, limit, windowSeconds, sentAt, l, true));
+        Runnable alone = () -> stores.fallback().lease(counter, limit, windowMillis, want)
+                .onSuccess(l -> leased(keyId, st, limit, windowSeconds, sentAt, l, true));
+        if (!stores.sharedUp()) {
+            alone.run();
+            return;
         }
+        stores.primary().lease(counter, limit, windowMillis, want).onComplete(ar -> {
+            if (ar.succeeded()) {
+                leased(keyId, st, limit, windowSeconds, sentAt, ar.result(), false);
+            } else {
+                alone.run(); // the shared store failed just now: this replica's own window decides
+            }
+        });
     }
 
     private void leased(String keyId, LimitState st, int limit, int windowSeconds, long sentAt, LimitStore.Lease l,
             boolean fallback) {
-        List<Promise<Probe>> allow = new ArrayList<>();
-        List<Promise<Probe>> deny = new ArrayList<>();
+        List<Promise<Probe>> waiting = new ArrayList<>();
+        List<Probe> answers = new ArrayList<>();
         boolean again;
         long now = clock.millis();
         synchronized (st) {
-            st.leasing = false;
             st.available += l.granted();
             st.sharedRemaining = l.remaining();
             st.deadline = sentAt + l.resetInMillis();
             st.exhausted = l.granted() == 0;
             st.fallback = fallback;
             while (!st.waiters.isEmpty() && (st.available > 0 || st.exhausted)) {
+                waiting.add(st.waiters.poll());
                 if (st.available > 0) {
                     st.available--;
-                    allow.add(st.waiters.poll());
+                    answers.add(allowed(st, limit, now));
                 } else {
-                    deny.add(st.waiters.poll());
+                    answers.add(denied(st, limit, now));
                 }
             }
             again = !st.waiters.isEmpty();
             st.leasing = again;
         }
         // completed outside the monitor: completion runs the callers' continuations
-        for (Promise<Probe> p : allow) {
-            p.complete(allowed(st, limit, now));
-        }
-        for (Promise<Probe> p : deny) {
-            p.complete(denied(st, limit, now));
+        for (int i = 0; i < waiting.size(); i++) {
+            waiting.get(i).complete(answers.get(i));
         }
         if (again) {
             lease(keyId, st, limit, windowSeconds);
