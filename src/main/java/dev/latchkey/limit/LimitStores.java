@@ -59,8 +59,7 @@ public class LimitStores {
         } else {
             this.link = new RedisLink(vertx, url, config.redis().timeout(), config.redis().probeInterval(), registry);
             this.primary = new RedisLimitStore(link, config.limits().quotaCounterTtl());
-            RedisLink l = link;
-            this.up = l::up;
+            this.up = this.link::up;
         }
     }
 

@@ -93,26 +93,28 @@ public class Quotas {
         long now = clock.millis();
         String counter = spec.counter(keyId);
         long index = spec.refillIndex(now);
+        return spendSeeding(keyPk, counter, spec, cost, index).map(s -> {
+            if (s.status() == LimitStore.Status.NOT_SEEDED) {
+                return Result.UNAVAILABLE;
+            }
+            Long refillAt = spec.refillAt(now);
+            if (s.status() == LimitStore.Status.EXCEEDED) {
+                return new Result(false, false, Math.max(0, s.remaining()), refillAt);
+            }
+            if (cost > 0) {
+                pending.merge(new Pending(keyPk, counter, spec.generation(), s.instance(), index, spec.refillAmount()),
+                        cost, Long::sum);
+            }
+            return new Result(true, false, Math.max(0, s.remaining()), refillAt);
+        }).otherwise(Result.UNAVAILABLE);
+    }
+
+    /** Spends; a counter that does not exist yet is seeded from the database first, then spent from. */
+    private Future<LimitStore.Spend> spendSeeding(long keyPk, String counter, QuotaSpec spec, long cost, long index) {
         LimitStore store = stores.primary();
-        return store.spend(counter, cost, index, spec.refillAmount())
-                .compose(
-                        s -> s.status() != LimitStore.Status.NOT_SEEDED ? Future.succeededFuture(s)
-                                : seed(keyPk, counter, spec)
-                                        .compose(seeded -> store.spend(counter, cost, index, spec.refillAmount())))
-                .map(s -> {
-                    if (s.status() == LimitStore.Status.NOT_SEEDED) {
-                        return Result.UNAVAILABLE;
-                    }
-                    Long refillAt = spec.refillAt(now);
-                    if (s.status() == LimitStore.Status.EXCEEDED) {
-                        return new Result(false, false, Math.max(0, s.remaining()), refillAt);
-                    }
-                    if (cost > 0) {
-                        pending.merge(new Pending(keyPk, counter, spec.generation(), s.instance(), index,
-                                spec.refillAmount()), cost, Long::sum);
-                    }
-                    return new Result(true, false, Math.max(0, s.remaining()), refillAt);
-                }).otherwise(Result.UNAVAILABLE);
+        return store.spend(counter, cost, index, spec.refillAmount()).compose(
+                s -> s.status() != LimitStore.Status.NOT_SEEDED ? Future.succeededFuture(s) : seed(keyPk, counter, spec)
+                        .compose(seeded -> store.spend(counter, cost, index, spec.refillAmount())));
     }
 
     /** Seeds the counter from the database, once per replica at a time; fails when it cannot. */
