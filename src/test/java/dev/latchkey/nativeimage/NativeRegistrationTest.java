@@ -2,16 +2,25 @@ package dev.latchkey.nativeimage;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +40,11 @@ import dev.latchkey.common.CaffeineShapes;
 import dev.latchkey.common.json.Bodies;
 
 /**
- * What a native image needs registered, checked on the JVM (no GraalVM on these machines): a native build that misses a
- * registration compiles and then fails at run time (a {@code ClassNotFoundException} from Caffeine, error bodies that
- * are {@code {}}). These rules read the compiled classes of {@code src/main} with ArchUnit.
+ * What a native image needs, checked on the JVM in seconds, before the native build (which the test script runs when a
+ * GraalVM is present) would find it in minutes: a missing registration compiles and then fails at run time (a
+ * {@code ClassNotFoundException} from Caffeine, error bodies that are {@code {}}); a library compiled against another
+ * version of a dependency, or one that makes a {@code Random} in a static initialiser, fails the build itself. These
+ * rules read the compiled classes with ArchUnit.
  */
 class NativeRegistrationTest {
 
@@ -119,6 +130,127 @@ class NativeRegistrationTest {
             }
         }
         assertEquals(List.of(), unregistered);
+    }
+
+    /**
+     * Classes compiled against protobuf 3 (Envoy's published API jar was) call methods that protobuf 4 no longer has —
+     * native-image refuses them ("unresolved method during parsing":
+     * {@code GeneratedMessageV3$ExtendableBuilder.clear()} broke the build) while the JVM never notices until such a
+     * method runs. Code generated for protobuf 4 extends {@code GeneratedMessage}; no class on the classpath outside
+     * protobuf itself may still name protobuf 3's base.
+     */
+    @Test
+    void noClassOnTheClasspathIsCompiledAgainstProtobuf3() throws IOException {
+        List<Path> roots = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            roots.add(Path.of(entry));
+        }
+        assertEquals(List.of(), protobuf3Classes(roots), "regenerate these from their .proto files (see pom.xml)");
+    }
+
+    @Test
+    void theProtobuf3CheckFindsEnvoysPublishedApiJar() throws IOException {
+        Path jar = Path.of(System.getProperty("envoy.api.jar", "missing"));
+        assertTrue(Files.exists(jar), "the build unpacks its .proto files, so Maven has it: " + jar);
+        List<String> found = protobuf3Classes(List.of(jar));
+        assertEquals(1, found.size(), "one hit per jar: " + found);
+        assertTrue(found.get(0).startsWith(jar.getFileName() + "!"), found.get(0));
+    }
+
+    /** One class per jar or directory (with the jar's name) that names protobuf 3's GeneratedMessageV3. */
+    static List<String> protobuf3Classes(List<Path> roots) throws IOException {
+        // joined at run time: a constant would put the name into this class's own constant pool
+        byte[] needle = String.join("/", "com", "google", "protobuf", "GeneratedMessage" + "V3")
+                .getBytes(StandardCharsets.US_ASCII);
+        List<String> found = new ArrayList<>();
+        for (Path root : roots) {
+            if (Files.isDirectory(root)) {
+                try (Stream<Path> files = Files.walk(root)) {
+                    for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
+                        String name = root.relativize(f).toString();
+                        if (!name.startsWith("com/google/protobuf/") && contains(Files.readAllBytes(f), needle)) {
+                            found.add(root + "!" + name);
+                            break;
+                        }
+                    }
+                }
+            } else if (root.toString().endsWith(".jar") && Files.exists(root)) {
+                try (JarFile jar = new JarFile(root.toFile())) {
+                    for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
+                        if (e.getName().endsWith(".class") && !e.getName().startsWith("com/google/protobuf/")
+                                && contains(jar.getInputStream(e).readAllBytes(), needle)) {
+                            found.add(root.getFileName() + "!" + e.getName());
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Only the ext_authz part of Envoy's API is in the application (18 .proto files, pom.xml's envoy-protos), not the
+     * 25,000 types of Envoy's API jar, which Quarkus would index and register for reflection.
+     */
+    @Test
+    void onlyTheExtAuthzPartOfEnvoysApiIsOnTheClasspath() throws Exception {
+        assertEquals("envoy.service.auth.v3.Authorization",
+                io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc.SERVICE_NAME);
+        assertEquals(com.google.protobuf.GeneratedMessage.class,
+                io.envoyproxy.envoy.service.auth.v3.CheckRequest.class.getSuperclass(), "generated for protobuf 4");
+        for (String absent : List.of("io.envoyproxy.envoy.config.cluster.v3.Cluster",
+                "io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz", "dev.cel.expr.Expr")) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(absent), absent);
+        }
+    }
+
+    /**
+     * The Vert.x Redis client is used without a Quarkus extension, so the classes of it that make a {@code Random} when
+     * initialised (replica and slot choice) are listed in {@code quarkus.native.additional-build-args} for run-time
+     * initialisation: built into the image, such a Random would have the same seed in every process, and native-image
+     * refuses it. A new version of the client with another such class fails here, not in the native build.
+     */
+    @Test
+    void redisClassesThatMakeARandomAreInitialisedAtRunTime() throws Exception {
+        JavaClasses redis = new ClassFileImporter().importPackages("io.vertx.redis.client");
+        Set<String> random = new TreeSet<>();
+        for (JavaClass c : redis) {
+            c.getStaticInitializer().ifPresent(init -> init.getConstructorCallsFromSelf().forEach(call -> {
+                if (call.getTargetOwner().isAssignableTo(java.util.Random.class)
+                        || call.getTargetOwner().isEquivalentTo(java.util.SplittableRandom.class)) {
+                    random.add(c.getName());
+                }
+            }));
+        }
+        assertTrue(random.contains("io.vertx.redis.client.impl.SentinelTopology"), "found " + random);
+        java.util.Properties props = new java.util.Properties();
+        try (var in = NativeRegistrationTest.class.getResourceAsStream("/application.properties")) {
+            props.load(in);
+        }
+        String args = props.getProperty("quarkus.native.additional-build-args", "");
+        Set<String> runtimeInit = new TreeSet<>();
+        for (String arg : args.split("(?<!\\\\),")) {
+            arg = arg.replace("\\,", ",");
+            if (arg.startsWith("--initialize-at-run-time=")) {
+                runtimeInit.addAll(List.of(arg.substring("--initialize-at-run-time=".length()).split(",")));
+            }
+        }
+        List<String> missing = new ArrayList<>(random);
+        missing.removeAll(runtimeInit);
+        assertEquals(List.of(), missing, "add to --initialize-at-run-time in application.properties");
     }
 
     /** Registered itself, or nested in a registered class (nested classes are registered with it). */
