@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Latchkey's own configuration, under {@code latchkey.*} (environment: {@code LATCHKEY_*}). */
 @ConfigMapping(prefix = "latchkey")
@@ -27,7 +28,7 @@ public interface LatchkeyConfig {
     /** Usage recording. */
     Usage usage();
 
-    /** The identity token given to upstreams on every allowed /authorize (DESIGN §4). */
+    /** The identity token given to upstreams on an allowed /authorize or gRPC check that asks for it. */
     Token token();
 
     /** Redis, the shared store of rate limits and quotas (DESIGN §8). */
@@ -92,9 +93,21 @@ public interface LatchkeyConfig {
 
     /** Identity tokens: ES256 JWTs that upstreams verify against /.well-known/jwks.json. */
     interface Token {
-        /** Add {@code X-Latchkey-Token} to every allowed /authorize answer. */
-        @WithDefault("true")
-        boolean enabled();
+        /**
+         * Add {@code X-Latchkey-Token} to every allowed answer, asked for or not. Off: only answers that ask for one
+         * ({@code ?token=1}, {@code X-Latchkey-Want-Token: 1}, gRPC context extension {@code token: "1"}) carry it, so
+         * a route that does not need tokens pays nothing for them.
+         */
+        @WithName("default")
+        @WithDefault("false")
+        boolean byDefault();
+
+        /**
+         * Tokens kept for reuse, one per key that asked for one lately (least recently written dropped first); a key
+         * beyond it is signed a new token when it asks again. Each costs about 600 bytes.
+         */
+        @WithDefault("10000")
+        int cacheSize();
 
         /** The tokens' {@code iss}. */
         @WithDefault("latchkey")

@@ -46,6 +46,7 @@ public class AuthorizeRoutes {
     private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
     private static final CharSequence TOKEN = HttpHeaders.createOptimized("X-Latchkey-Token");
+    private static final CharSequence WANT_TOKEN = HttpHeaders.createOptimized("X-Latchkey-Want-Token");
 
     private final VerifyService verify;
     private final VerifyJson json;
@@ -93,7 +94,8 @@ public class AuthorizeRoutes {
                     if (ar.failed()) {
                         ctx.fail(500, ar.cause());
                     } else if (ar.result().valid()) {
-                        allow(ctx, ar.result());
+                        allow(ctx, ar.result(),
+                                tokens.wanted(first(req.getHeader(WANT_TOKEN), query ? req.getParam("token") : null)));
                     } else {
                         deny(ctx, ar.result(), nginx);
                     }
@@ -101,12 +103,12 @@ public class AuthorizeRoutes {
     }
 
     /** 200 with the identity in headers; no body (gateways read only the status and headers). */
-    private void allow(RoutingContext ctx, Decision d) {
+    private void allow(RoutingContext ctx, Decision d, boolean withToken) {
         CachedKey k = d.key();
         HttpServerResponse res = ctx.response().setStatusCode(200).putHeader(KEY_ID, k.keyId())
                 .putHeader(ORGANIZATION, d.org().slug()).putHeader(ACTOR, k.actorHeader())
                 .putHeader(PERMISSIONS, d.permissionsHeader()).putHeader(CACHE_CONTROL, NO_STORE);
-        if (tokens.enabled()) {
+        if (withToken) {
             res.putHeader(TOKEN, tokens.headerFor(d, clock.millis()));
         }
         rateHeaders(res, d);

@@ -3,6 +3,7 @@ package dev.latchkey.gateway;
 import static dev.latchkey.support.Api.as;
 import static dev.latchkey.support.Api.wsScope;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,8 +59,36 @@ class IdentityTokenTest {
     }
 
     private static String token(String key) {
-        return given().header("X-API-Key", key).header("X-Latchkey-Permission", "read").get("/authorize").then()
+        return given().header("X-API-Key", key).header("X-Latchkey-Permission", "read").queryParam("token", "1")
+                .get("/authorize").then().statusCode(200).extract().header("X-Latchkey-Token");
+    }
+
+    @Test
+    void onlyAnAnswerThatAsksCarriesAToken() throws Exception {
+        Api.Fixture o = Api.fixture();
+        String key = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws())))[1];
+        // not asked (latchkey.token.default is false): the route pays nothing
+        given().header("X-API-Key", key).get("/authorize").then().statusCode(200)
+                .header("X-Latchkey-Key-Id", notNullValue()).header("X-Latchkey-Token", (String) null);
+        given().header("X-API-Key", key).header("X-Latchkey-Want-Token", "0").get("/authorize/v1/docs").then()
+                .statusCode(200).header("X-Latchkey-Token", (String) null);
+        given().header("X-API-Key", key).queryParam("token", "no").get("/authorize").then().statusCode(200)
+                .header("X-Latchkey-Token", (String) null);
+        // asked by query (nginx, Traefik: the configured URL) or by header (Envoy HTTP: headers_to_add)
+        JwtConsumer consumer = consumer();
+        String byQuery = given().header("X-API-Key", key).queryParam("token", "1").get("/authorize").then()
                 .statusCode(200).extract().header("X-Latchkey-Token");
+        String byHeader = given().header("X-API-Key", key).header("X-Latchkey-Want-Token", "1")
+                .get("/authorize/v1/docs").then().statusCode(200).extract().header("X-Latchkey-Token");
+        String byTrue = given().header("X-API-Key", key).header("X-Latchkey-Want-Token", "true").get("/authorize")
+                .then().statusCode(200).extract().header("X-Latchkey-Token");
+        for (String t : List.of(byQuery, byHeader, byTrue)) {
+            assertEquals("service", consumer.processToClaims(t).getClaimValueAsString("kind"));
+        }
+        // a denial carries none even when asked
+        given().header("X-API-Key", key).header("X-Latchkey-Permission", "write").queryParam("token", "1")
+                .get("/authorize").then().statusCode(403).header("X-Latchkey-Token", (String) null);
     }
 
     @Test
@@ -84,8 +113,8 @@ class IdentityTokenTest {
         JwtClaims f = consumer().processToClaims(token(free[1]));
         assertEquals(300, f.getExpirationTime().getValue() - f.getIssuedAt().getValue());
         // denials carry none
-        given().header("X-API-Key", free[1]).header("X-Latchkey-Permission", "write").get("/authorize").then()
-                .statusCode(403).header("X-Latchkey-Token", (String) null);
+        given().header("X-API-Key", free[1]).header("X-Latchkey-Permission", "write").queryParam("token", "1")
+                .get("/authorize").then().statusCode(403).header("X-Latchkey-Token", (String) null);
     }
 
     @Test

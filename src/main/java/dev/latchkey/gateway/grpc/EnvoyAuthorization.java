@@ -108,7 +108,11 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
                     CheckResponse answer;
                     try {
                         answer = ar.failed() ? denied(Decision.of(VerifyCode.UNAVAILABLE), 0)
-                                : ar.result().valid() ? allowed(ar.result()) : denied(ar.result(), clock.millis());
+                                : ar.result().valid()
+                                        ? allowed(ar.result(),
+                                                tokens.wanted(first(headers.get("x-latchkey-want-token"),
+                                                        extensions.get("token"))))
+                                        : denied(ar.result(), clock.millis());
                     } catch (RuntimeException e) {
                         LOG.error("ext_authz answer failed", e);
                         answer = denied(Decision.of(VerifyCode.UNAVAILABLE), 0);
@@ -118,12 +122,12 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
                 });
     }
 
-    private CheckResponse allowed(Decision d) {
+    private CheckResponse allowed(Decision d, boolean withToken) {
         OkHttpResponse.Builder ok = OkHttpResponse.newBuilder().addHeaders(header("x-latchkey-key-id", d.key().keyId()))
                 .addHeaders(header("x-latchkey-organization", d.org().slug()))
                 .addHeaders(header("x-latchkey-actor", d.key().actorHeader()))
                 .addHeaders(header("x-latchkey-permissions", d.permissionsHeader()));
-        if (tokens.enabled()) {
+        if (withToken) {
             ok.addHeaders(header("x-latchkey-token", tokens.tokenFor(d, clock.millis())));
         }
         return CheckResponse.newBuilder().setStatus(com.google.rpc.Status.newBuilder().setCode(OK)).setOkResponse(ok)

@@ -17,9 +17,11 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.github.benmanes.caffeine.cache.Cache;
 
 import io.vertx.core.http.HttpHeaders;
 
+import dev.latchkey.common.CaffeineShapes;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.verify.Decision;
 import dev.latchkey.verify.cache.CachedKey;
@@ -29,11 +31,14 @@ import dev.latchkey.verify.cache.CachedKey;
  * (the actor), {@code aud}, {@code iat}, {@code exp} (the configured lifetime, never beyond the key's expiry),
  * {@code jti}, and {@code key_id}, {@code org}, {@code kind}, {@code workspaces}, {@code permissions}.
  * <p>
- * Signing costs far more than a verification, so a token is kept on the cache entry and reused for half to three
- * quarters of its lifetime (spread, so that keys first used together are not re-signed together) while the permissions
- * and organization state are the same; after that the next token is signed on a background thread while the current
- * one, still valid, keeps being answered. A change to the key replaces the entry (and with it the token); a change to
- * the organization replaces its state, which the reuse check compares by identity.
+ * Only answers that ask for a token carry one ({@link #wanted}), unless {@code latchkey.token.default} is set. Signing
+ * costs far more than a verification, so a token is kept in a bounded cache ({@code latchkey.token.cache-size}, keyed
+ * by the key's cache entry) and reused for half to three quarters of its lifetime (spread, so that keys first used
+ * together are not re-signed together) while the permissions and organization state are the same; after that the next
+ * token is signed on a background thread while the current one, still valid, keeps being answered. Keys that never ask
+ * for a token hold none: the cost is bounded by the keys that use tokens, not by the keys that are cached. A change to
+ * the key replaces its cache entry (and so misses here); a change to the organization replaces its state, which the
+ * reuse check compares by identity.
  */
 @Singleton
 public class IdentityTokens {
@@ -50,7 +55,9 @@ public class IdentityTokens {
     private final String issuer;
     private final String audience;
     private final long ttlMillis;
-    private final boolean enabled;
+    private final boolean byDefault;
+    /** The token last minted for a key's cache entry; an entry replaced by a key change is simply not found again. */
+    private final Cache<CachedKey, Minted> minted;
     /** Signs renewals of tokens still in use, so that the event loop signs only a key's first token. */
     private final ExecutorService renewer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "latchkey-token-renewal");
@@ -66,11 +73,17 @@ public class IdentityTokens {
         this.issuer = config.token().issuer();
         this.audience = config.token().audience();
         this.ttlMillis = config.token().ttl().toMillis();
-        this.enabled = config.token().enabled();
+        this.byDefault = config.token().byDefault();
+        this.minted = CaffeineShapes.sizedExpiringAfterWrite(config.token().cacheSize(), config.token().ttl()).build();
     }
 
-    public boolean enabled() {
-        return enabled;
+    /**
+     * Whether an allowed answer carries a token: the gateway asked ({@code ?token=1}, {@code X-Latchkey-Want-Token: 1}
+     * or gRPC context extension {@code token: "1"}; {@code true} is accepted too), or every answer does by
+     * configuration.
+     */
+    public boolean wanted(String asked) {
+        return byDefault || asked != null && (asked.equals("1") || asked.equalsIgnoreCase("true"));
     }
 
     /** The token for an allowed decision: the one cached on the key when still good for it, else a new one. */
@@ -87,23 +100,24 @@ public class IdentityTokens {
         CachedKey k = d.key();
         String permissions = d.permissionsHeader();
         Object orgState = d.org();
-        if (k.identityToken() instanceof Minted m && m.permissions().equals(permissions) && m.orgState() == orgState) {
+        Minted m = minted.getIfPresent(k);
+        if (m != null && m.permissions().equals(permissions) && m.orgState() == orgState) {
             if (nowMillis < m.reuseUntilMillis()) {
                 return m;
             }
             if (nowMillis < m.expiresAtMillis() - (m.expiresAtMillis() - m.reuseUntilMillis()) / 2
                     && m.renewing().compareAndSet(false, true)) {
                 // still good for a while: answer with it and sign the next one off the event loop
-                renewer.execute(() -> k.identityToken(mint(d, clock.millis(), permissions, orgState)));
+                renewer.execute(() -> minted.put(k, mint(d, clock.millis(), permissions, orgState)));
                 return m;
             }
             if (m.renewing().get() && nowMillis < m.expiresAtMillis() - 1_000) {
                 return m; // the renewal is under way
             }
         }
-        Minted minted = mint(d, nowMillis, permissions, orgState);
-        k.identityToken(minted);
-        return minted;
+        Minted fresh = mint(d, nowMillis, permissions, orgState);
+        minted.put(k, fresh);
+        return fresh;
     }
 
     private Minted mint(Decision d, long nowMillis, String permissions, Object orgState) {

@@ -61,7 +61,7 @@ public class SigningKeys {
                 KeyPair pair = g.generateKeyPair();
                 ECPublicKey pub = (ECPublicKey) pair.getPublic();
                 keys.add(new Key(thumbprint(pub), pair.getPrivate(), pub));
-                if (config.token().enabled()) {
+                if (config.token().byDefault()) {
                     LOG.warn("latchkey.token.keys is not set: identity tokens are signed with a key generated at "
                             + "start-up, which other replicas do not have; configure shared keys for more than one");
                 }

@@ -61,8 +61,6 @@ public final class CachedKey extends UsageCounters {
     private final Extras extras;
     /** The last resync cycle that found this entry's row (or the cycle it was loaded in); fits the object's padding. */
     private volatile int seenInCycle = cycle;
-    /** The identity token last minted for this entry (gateway/token); replaced with the entry on any key change. */
-    private volatile Object identityToken;
 
     /** The resync's cycle number, stamped on entries as they are made. */
     private static volatile int cycle;
@@ -112,15 +110,6 @@ public final class CachedKey extends UsageCounters {
     }
 
     /** The last cycle this entry's row was found in (or the cycle it was made in). */
-    /** The identity token cached on this entry, or null. */
-    public Object identityToken() {
-        return identityToken;
-    }
-
-    public void identityToken(Object token) {
-        identityToken = token;
-    }
-
     public int seenInCycle() {
         return seenInCycle;
     }

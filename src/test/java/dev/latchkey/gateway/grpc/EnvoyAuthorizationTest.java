@@ -54,8 +54,14 @@ class EnvoyAuthorizationTest {
         Api.Fixture o = Api.fixture();
         String[] k = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "name", "grpc-reader", "role", "viewer", "scope", wsScope(o.ws())));
-        // allowed: identity headers and token
-        CheckResponse ok = authz.check(check(Map.of("x-api-key", k[1]), "GET", "/docs", Map.of("permission", "read")));
+        // allowed: identity headers, and the token when the route asks for it (context extension token: "1")
+        CheckResponse plain = authz
+                .check(check(Map.of("x-api-key", k[1]), "GET", "/docs", Map.of("permission", "read")));
+        assertEquals(0, plain.getStatus().getCode());
+        assertEquals(k[0], headers(plain.getOkResponse().getHeadersList()).get("x-latchkey-key-id"));
+        assertEquals(null, headers(plain.getOkResponse().getHeadersList()).get("x-latchkey-token"), "not asked");
+        CheckResponse ok = authz
+                .check(check(Map.of("x-api-key", k[1]), "GET", "/docs", Map.of("permission", "read", "token", "1")));
         assertEquals(0, ok.getStatus().getCode());
         Map<String, String> h = headers(ok.getOkResponse().getHeadersList());
         assertEquals(k[0], h.get("x-latchkey-key-id"));
