@@ -61,10 +61,9 @@ public class SigningKeys {
                 KeyPair pair = g.generateKeyPair();
                 ECPublicKey pub = (ECPublicKey) pair.getPublic();
                 keys.add(new Key(thumbprint(pub), pair.getPrivate(), pub));
-                if (config.token().byDefault()) {
-                    LOG.warn("latchkey.token.keys is not set: identity tokens are signed with a key generated at "
-                            + "start-up, which other replicas do not have; configure shared keys for more than one");
-                }
+                // any route may ask for a token, whatever latchkey.token.default says
+                LOG.warn("latchkey.token.keys is not set: identity tokens are signed with a key generated at "
+                        + "start-up, which other replicas do not have; configure shared keys for more than one");
             } else {
                 for (String f : files) {
                     keys.add(read(json.readTree(Files.readString(Path.of(f.trim()), StandardCharsets.UTF_8))));
