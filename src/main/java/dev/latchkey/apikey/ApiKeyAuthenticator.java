@@ -19,15 +19,17 @@ public class ApiKeyAuthenticator {
 
     private final KeyHasher hasher;
     private final Clock clock;
+    private final ApiKeys keys;
 
-    public ApiKeyAuthenticator(KeyHasher hasher, Clock clock) {
+    ApiKeyAuthenticator(KeyHasher hasher, Clock clock, ApiKeys keys) {
         this.hasher = hasher;
         this.clock = clock;
+        this.keys = keys;
     }
 
     /** The key caller, or empty when the key is unknown, wrong or not active. */
     public Optional<Caller.Key> authenticate(KeyFormat.ParsedKey presented) {
-        ApiKey key = ApiKey.findByKeyId(presented.keyId()).orElse(null);
+        ApiKey key = keys.findByKeyId(presented.keyId()).orElse(null);
         Instant now = clock.instant();
         if (key == null || !key.prefix.equals(presented.prefix().stored())
                 || !hasher.matchesCurrentOrPrevious(presented.secret(), key.secretHash, key.previousSecretHash,

@@ -15,7 +15,7 @@ import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.Authority;
 import dev.latchkey.security.OrgContext;
 import dev.latchkey.security.Permissions;
-import dev.latchkey.workspace.Workspace;
+import dev.latchkey.workspace.Workspaces;
 
 /**
  * Who may do what with keys (DESIGN §1, seeds 000 and 003): members see and manage only their own personal keys;
@@ -27,16 +27,20 @@ class KeyAuthority {
 
     private final RoleCatalog roles;
     private final Authority authority;
+    private final ApiKeys keys;
+    private final Workspaces workspaces;
 
-    KeyAuthority(RoleCatalog roles, Authority authority) {
+    KeyAuthority(RoleCatalog roles, Authority authority, ApiKeys keys, Workspaces workspaces) {
         this.roles = roles;
         this.authority = authority;
+        this.keys = keys;
+        this.workspaces = workspaces;
     }
 
     /** The key, if the caller may see it; 404 otherwise (also for other organizations' keys). */
     ApiKey findVisible(OrgContext ctx, String keyId) {
         ApiKey k = keyId == null || keyId.length() != KeyFormat.KEY_ID_LENGTH ? null
-                : ApiKey.findByKeyId(keyId).orElse(null);
+                : keys.findByKeyId(keyId).orElse(null);
         if (k == null || k.organizationId != ctx.orgId() || k.deletedAt != null) {
             throw ApiException.notFound("Key");
         }
@@ -70,7 +74,7 @@ class KeyAuthority {
         }
         Map<String, List<String>> known = roles.rolesOf(ctx.orgId());
         Set<Long> workspaces = scope.all() ? new HashSet<>(Arrays.asList((Long) null)) : scope.workspaceIds();
-        Map<Long, String> slugs = Workspace.slugsById(workspaces);
+        Map<Long, String> slugs = this.workspaces.slugsById(workspaces);
         for (Long ws : workspaces) {
             List<String> missing = Permissions.notCovered(authority.holds(ctx, ws, known), permissions);
             if (!missing.isEmpty()) {
@@ -82,10 +86,10 @@ class KeyAuthority {
     }
 
     /** 409 if another live key of the organization has this name. */
-    static void requireFreeName(long orgId, String name, Long exceptId) {
+    void requireFreeName(long orgId, String name, Long exceptId) {
         long clash = exceptId == null
-                ? ApiKey.count("organizationId = ?1 and name = ?2 and deletedAt is null", orgId, name) : ApiKey.count(
-                        "organizationId = ?1 and name = ?2 and deletedAt is null and id <> ?3", orgId, name, exceptId);
+                ? keys.count("organization_id = ? and name = ? and deleted_at is null", orgId, name) : keys.count(
+                        "organization_id = ? and name = ? and deleted_at is null and id <> ?", orgId, name, exceptId);
         if (clash > 0) {
             throw ApiException.conflict("A key named '" + name + "' already exists in this organization");
         }

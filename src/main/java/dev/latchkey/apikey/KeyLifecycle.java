@@ -46,10 +46,12 @@ public class KeyLifecycle {
     private final Clock clock;
     private final Event<KeyChanged> changed;
     private final Bodies bodies;
+    private final ApiKeys keys;
 
     KeyLifecycle(OrgAccess access, KeyAuthority keyAuthority, KeyQueries queries, KeyRules rules,
             KeyGenerator generator, KeyHasher hasher, AuditLog audit, Clock clock, Event<KeyChanged> changed,
-            Bodies bodies) {
+            Bodies bodies, ApiKeys keys) {
+        this.keys = keys;
         this.access = access;
         this.keyAuthority = keyAuthority;
         this.queries = queries;
@@ -70,6 +72,7 @@ public class KeyLifecycle {
         if (k.revokedAt == null) {
             k.revokedAt = clock.instant();
             k.updatedAt = k.revokedAt;
+            keys.update(k);
             audit.record(ctx.orgId(), "key.revoked", "key", k.keyId, k.name, null);
             changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         }
@@ -99,7 +102,7 @@ public class KeyLifecycle {
         k.secretHash = hasher.hash(secret);
         k.keySuffix = full.substring(full.length() - 4);
         k.updatedAt = now;
-        k.persistAndFlush();
+        keys.update(k);
         audit.record(ctx.orgId(), "key.rotated", "key", k.keyId, k.name, Map.of("gracePeriodSeconds", grace));
         changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         return new KeyWithSecret(queries.view(ctx.orgId(), k), full);
@@ -116,6 +119,7 @@ public class KeyLifecycle {
         }
         k.deletedAt = now;
         k.updatedAt = now;
+        keys.update(k);
         audit.record(ctx.orgId(), "key.deleted", "key", k.keyId, k.name, null);
         changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
     }
@@ -124,20 +128,22 @@ public class KeyLifecycle {
      * A deleted workspace: keys scoped to it alone are revoked; other keys lose it from their scope.
      */
     void onWorkspaceDeleted(@Observes WorkspaceDeleted event) {
-        List<ApiKey> keys = ApiKey.list("organizationId = ?1 and ?2 member of workspaceIds", event.organizationId(),
+        List<ApiKey> scoped = keys.list("organization_id = ? and " + ApiKeys.IN_WORKSPACE, event.organizationId(),
                 event.workspaceId());
         Instant now = clock.instant();
-        for (ApiKey k : keys) {
+        for (ApiKey k : scoped) {
             if (k.workspaceIds.size() == 1) {
                 if (k.revokedAt == null) {
                     k.revokedAt = now;
                     k.updatedAt = now;
+                    keys.update(k);
                     audit.record(event.organizationId(), "key.revoked", "key", k.keyId, k.name,
                             Map.of("reason", "workspace deleted", "workspace", event.slug()));
                 }
             } else {
                 k.workspaceIds.remove(event.workspaceId());
                 k.updatedAt = now;
+                keys.update(k);
                 audit.record(event.organizationId(), "key.updated", "key", k.keyId, k.name,
                         Map.of("reason", "workspace deleted", "removedWorkspace", event.slug()));
             }

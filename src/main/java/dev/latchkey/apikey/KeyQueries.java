@@ -12,11 +12,10 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import io.quarkus.panache.common.Parameters;
-
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.db.Db;
 import dev.latchkey.common.http.Param;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.limit.Quotas;
@@ -24,6 +23,7 @@ import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
 import dev.latchkey.workspace.Workspace;
+import dev.latchkey.workspace.Workspaces;
 
 /** Reading keys: lists with filters, one key, its hourly usage, and the views every answer is built from. */
 @ApplicationScoped
@@ -35,8 +35,15 @@ public class KeyQueries {
     private final KeyAuthority keyAuthority;
     private final Clock clock;
     private final Quotas quotas;
+    private final ApiKeys keys;
+    private final Workspaces workspaces;
+    private final Db db;
 
-    KeyQueries(OrgAccess access, RoleCatalog roles, KeyAuthority keyAuthority, Clock clock, Quotas quotas) {
+    KeyQueries(OrgAccess access, RoleCatalog roles, KeyAuthority keyAuthority, Clock clock, Quotas quotas, ApiKeys keys,
+            Workspaces workspaces, Db db) {
+        this.keys = keys;
+        this.workspaces = workspaces;
+        this.db = db;
         this.access = access;
         this.roles = roles;
         this.keyAuthority = keyAuthority;
@@ -51,38 +58,37 @@ public class KeyQueries {
         ctx.requireKeyAccess();
         KeyKind kind = Param.get(kindParam);
         KeyState state = Param.get(stateParam);
-        StringBuilder q = new StringBuilder("organizationId = :org and deletedAt is null");
-        Parameters p = Parameters.with("org", ctx.orgId());
+        StringBuilder q = new StringBuilder("organization_id = ? and deleted_at is null");
+        List<Object> p = Keyset.params(ctx.orgId());
         if (kind != null) {
-            q.append(" and kind = :kind");
-            p.and("kind", kind.wire());
+            q.append(" and kind = ?");
+            p.add(kind.wire());
         }
         if (workspace != null) {
-            Workspace ws = Workspace.findLive(ctx.orgId(), workspace).orElse(null);
+            Workspace ws = workspaces.findLive(ctx.orgId(), workspace).orElse(null);
             if (ws == null) {
                 return new Page<>(List.of(), null);
             }
-            q.append(" and (allWorkspaces = true or :ws member of workspaceIds)");
-            p.and("ws", ws.id);
+            q.append(" and (all_workspaces or ").append(ApiKeys.IN_WORKSPACE).append(")");
+            p.add(ws.id);
         }
         if (state != null) {
             KeyState s = state;
             q.append(switch (s) {
-            case REVOKED -> " and revokedAt is not null";
-            case EXPIRED -> " and revokedAt is null and expiresAt <= :now";
-            case DISABLED -> " and revokedAt is null and (expiresAt is null or expiresAt > :now) and enabled = false";
-            case ACTIVE -> " and revokedAt is null and (expiresAt is null or expiresAt > :now) and enabled = true";
+            case REVOKED -> " and revoked_at is not null";
+            case EXPIRED -> " and revoked_at is null and expires_at <= ?";
+            case DISABLED -> " and revoked_at is null and (expires_at is null or expires_at > ?) and not enabled";
+            case ACTIVE -> " and revoked_at is null and (expires_at is null or expires_at > ?) and enabled";
             });
             if (s != KeyState.REVOKED) {
-                p.and("now", clock.instant());
+                p.add(clock.instant());
             }
         }
         if (!ctx.managesAllKeys()) {
-            q.append(" and kind = 'personal' and ownerSubject = :owner");
-            p.and("owner", ctx.member().subject);
+            q.append(" and kind = 'personal' and owner_subject = ?");
+            p.add(ctx.member().subject);
         }
-        Page<ApiKey> page = Keyset.<ApiKey> byId((query, params) -> ApiKey.find(query, params), q.toString(), p, limit,
-                cursor, k -> k.id, Keyset.Order.OLDEST_FIRST);
+        Page<ApiKey> page = keys.page(q.toString(), p, limit, cursor);
         return new Page<>(views(ctx.orgId(), page.items()), page.nextCursor());
     }
 
@@ -103,18 +109,16 @@ public class KeyQueries {
         if (!start.isBefore(end) || java.time.Duration.between(start, end).toDays() > 31) {
             throw ApiException.invalid("from", "from must be before to, at most 31 days apart");
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = ApiKey.getEntityManager().createNativeQuery(
-                "select hour, outcome, count from key_usage_hourly where api_key_id = ?1 and hour >= ?2 and hour < ?3"
-                        + " order by hour, outcome")
-                .setParameter(1, k.id).setParameter(2, start.truncatedTo(java.time.temporal.ChronoUnit.HOURS))
-                .setParameter(3, end).getResultList();
+        record Count(Instant hour, String outcome, long count) {
+        }
+        List<Count> rows = db.list(
+                "select hour, outcome, count from key_usage_hourly where api_key_id = ? and hour >= ?"
+                        + " and hour < ? order by hour, outcome",
+                rs -> new Count(Db.instant(rs, "hour"), rs.getString("outcome"), rs.getLong("count")), k.id,
+                start.truncatedTo(java.time.temporal.ChronoUnit.HOURS), end);
         Map<Instant, Map<String, Long>> byHour = new java.util.TreeMap<>();
-        for (Object[] r : rows) {
-            Instant hour = r[0] instanceof java.sql.Timestamp t ? t.toInstant()
-                    : r[0] instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) r[0];
-            byHour.computeIfAbsent(hour, h -> new java.util.TreeMap<>()).put((String) r[1],
-                    ((Number) r[2]).longValue());
+        for (Count r : rows) {
+            byHour.computeIfAbsent(r.hour(), h -> new java.util.TreeMap<>()).put(r.outcome(), r.count());
         }
         List<KeyDtos.UsageHour> items = new ArrayList<>();
         byHour.forEach((hour, counts) -> items
@@ -133,24 +137,22 @@ public class KeyQueries {
     public NumberedPage byOriginOrAdmin(String orgSlug, String origin, int page, int size) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
-        var query = ApiKey.find(ORIGIN_OR_ADMIN + " order by id",
-                Parameters.with("org", ctx.orgId()).and("origin", origin));
-        long total = query.count();
-        return new NumberedPage(views(ctx.orgId(), query.page(page - 1, size).list()), total);
+        long total = keys.count(ORIGIN_OR_ADMIN, ctx.orgId(), origin);
+        return new NumberedPage(
+                views(ctx.orgId(), keys.numberedPage(ORIGIN_OR_ADMIN, page - 1, size, ctx.orgId(), origin)), total);
     }
 
     /** The live key of that set with this name, if any. */
     public Optional<KeyView> byName(String orgSlug, String origin, String name) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
-        return ApiKey
-                .<ApiKey> find(ORIGIN_OR_ADMIN + " and name = :name",
-                        Parameters.with("org", ctx.orgId()).and("origin", origin).and("name", name))
-                .firstResultOptional().map(k -> view(ctx.orgId(), k));
+        return keys.list(ORIGIN_OR_ADMIN + " and name = ?", ctx.orgId(), origin, name).stream().findFirst()
+                .map(k -> view(ctx.orgId(), k));
     }
 
-    private static final String ORIGIN_OR_ADMIN = "organizationId = :org and deletedAt is null and revokedAt is null"
-            + " and (kind = 'admin' or origin = :origin)";
+    /** Parameters: the organization's id, the origin. */
+    private static final String ORIGIN_OR_ADMIN = "organization_id = ? and deleted_at is null and revoked_at is null"
+            + " and (kind = 'admin' or origin = ?)";
 
     KeyView view(long orgId, ApiKey k) {
         return views(orgId, List.of(k)).get(0);
@@ -159,7 +161,7 @@ public class KeyQueries {
     List<KeyView> views(long orgId, List<ApiKey> keys) {
         Set<Long> ids = new HashSet<>();
         keys.forEach(k -> ids.addAll(k.workspaceIds));
-        Map<Long, String> slugs = Workspace.slugsById(ids);
+        Map<Long, String> slugs = workspaces.slugsById(ids);
         Map<String, List<String>> known = roles.rolesOf(orgId);
         Instant now = clock.instant();
         return keys.stream().map(k -> KeyViews.view(k, slugs, known, now,

@@ -23,6 +23,7 @@ import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.Permissions;
 import dev.latchkey.verify.route.RouteRules;
 import dev.latchkey.workspace.Workspace;
+import dev.latchkey.workspace.Workspaces;
 
 /**
  * Field rules for keys, shared by create and update so that both accept and refuse exactly the same values. Each method
@@ -40,8 +41,10 @@ class KeyRules {
     private static final Pattern KEY_NAME = Pattern.compile(Patterns.KEY_NAME);
 
     private final ObjectMapper json;
+    private final Workspaces workspaces;
 
-    KeyRules(ObjectMapper json) {
+    KeyRules(ObjectMapper json, Workspaces workspaces) {
+        this.workspaces = workspaces;
         this.json = json;
     }
 
@@ -112,7 +115,7 @@ class KeyRules {
                 errors.add(new FieldError("scope.workspace", "is required"));
                 return null;
             }
-            Workspace ws = Workspace.findLive(orgId, scope.workspace()).orElse(null);
+            Workspace ws = workspaces.findLive(orgId, scope.workspace()).orElse(null);
             if (ws == null) {
                 errors.add(new FieldError("scope.workspace", "no such workspace: " + scope.workspace()));
                 return null;
@@ -140,7 +143,7 @@ class KeyRules {
             Set<Long> ids = new LinkedHashSet<>();
             for (int i = 0; i < scope.workspaces().size(); i++) {
                 String slug = scope.workspaces().get(i);
-                Workspace ws = slug == null ? null : Workspace.findLive(orgId, slug).orElse(null);
+                Workspace ws = slug == null ? null : workspaces.findLive(orgId, slug).orElse(null);
                 if (ws == null) {
                     errors.add(new FieldError("scope.workspaces[" + i + "]", "no such workspace: " + slug));
                 } else {

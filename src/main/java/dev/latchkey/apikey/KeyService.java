@@ -60,10 +60,12 @@ public class KeyService {
     private final Event<KeyChanged> changed;
     private final Bodies bodies;
     private final KeyQuotas keyQuotas;
+    private final ApiKeys keys;
 
     KeyService(OrgAccess access, RoleCatalog roles, KeyAuthority keyAuthority, KeyQueries queries, KeyRules rules,
             KeyGenerator generator, KeyHasher hasher, AuditLog audit, Clock clock, ObjectMapper json,
-            Event<KeyChanged> changed, Bodies bodies, KeyQuotas keyQuotas) {
+            Event<KeyChanged> changed, Bodies bodies, KeyQuotas keyQuotas, ApiKeys keys) {
+        this.keys = keys;
         this.bodies = bodies;
         this.keyQuotas = keyQuotas;
         this.access = access;
@@ -151,7 +153,7 @@ public class KeyService {
         KeyAuthority.requireMayIssue(ctx, spec.kind());
         keyAuthority.requireWithinAuthority(ctx, spec.grant().effective(), spec.scope());
         if (spec.name() != null) {
-            KeyAuthority.requireFreeName(ctx.orgId(), spec.name(), null);
+            keyAuthority.requireFreeName(ctx.orgId(), spec.name(), null);
         }
         Instant now = clock.instant();
         ApiKey k = new ApiKey();
@@ -181,7 +183,7 @@ public class KeyService {
         k.ipAllowlist = spec.ipAllowlist() == null ? null : spec.ipAllowlist().toArray(String[]::new);
         k.routes = spec.routes() == null ? null : spec.routes().toArray(String[]::new);
         k.applyQuota(spec.quota());
-        k.persistAndFlush();
+        keys.insert(k);
         keyQuotas.write(k, spec.quota());
         KeyView view = queries.view(ctx.orgId(), k);
         audit.record(ctx.orgId(), "key.created", "key", k.keyId, k.name, Map.of("kind", k.kind, "permissions",
@@ -219,7 +221,7 @@ public class KeyService {
         }
         KeyView before = queries.view(ctx.orgId(), k);
         if (name != null && !name.equals(k.name)) {
-            KeyAuthority.requireFreeName(ctx.orgId(), name, k.id);
+            keyAuthority.requireFreeName(ctx.orgId(), name, k.id);
             k.name = name;
         }
         if (grant != null) {
@@ -247,7 +249,7 @@ public class KeyService {
             k.applyQuota(quota);
         }
         k.updatedAt = clock.instant();
-        k.persistAndFlush();
+        keys.update(k);
         if (c.quotaGiven()) {
             keyQuotas.write(k, quota);
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import dev.latchkey.common.db.Db;
 import dev.latchkey.common.http.RequestInfo;
 import dev.latchkey.security.Caller;
 import dev.latchkey.security.CallerResolver;
@@ -20,8 +21,10 @@ public class AuditLog {
     private final CallerResolver callers;
     private final RequestInfo request;
     private final Clock clock;
+    private final Db db;
 
-    public AuditLog(CallerResolver callers, RequestInfo request, Clock clock) {
+    public AuditLog(CallerResolver callers, RequestInfo request, Clock clock, Db db) {
+        this.db = db;
         this.callers = callers;
         this.request = request;
         this.clock = clock;
@@ -45,6 +48,11 @@ public class AuditLog {
         e.requestId = request.requestId();
         e.ip = request.clientIp();
         e.details = details == null || details.isEmpty() ? null : details;
-        e.persist();
+        db.insert(
+                "insert into audit_events (organization_id, at, actor_type, actor_id, actor_name, action,"
+                        + " target_type, target_id, target_name, request_id, ip, details)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                e.organizationId, e.at, e.actorType, e.actorId, e.actorName, e.action, e.targetType, e.targetId,
+                e.targetName, e.requestId, e.ip, Db.json(e.details));
     }
 }

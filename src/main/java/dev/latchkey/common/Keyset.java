@@ -1,10 +1,11 @@
 package dev.latchkey.common;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
-import io.quarkus.hibernate.orm.panache.PanacheQuery;
-import io.quarkus.panache.common.Parameters;
+import dev.latchkey.common.db.Db;
 
 /**
  * Keyset pagination by row id, written once for every list: the cursor holds the id of a page's last row, and the next
@@ -18,33 +19,32 @@ public final class Keyset {
         OLDEST_FIRST, NEWEST_FIRST
     }
 
-    /**
-     * A Panache query with named parameters: {@code (q, p) -> Entity.find(q, p)}, not {@code Entity::find}, which would
-     * name the un-enhanced {@code PanacheEntityBase.find}.
-     */
-    @FunctionalInterface
-    public interface Finder<E> {
-        PanacheQuery<E> find(String query, Parameters params);
-    }
-
     private Keyset() {
     }
 
     /**
-     * One page of {@code where} (HQL, named parameters in {@code params}), ordered by id. {@code limit} and
-     * {@code cursor} are the caller's query values: 400 when not valid.
+     * One page of {@code select} (SQL ending in a where clause over a table aliased so that {@code id} names its id,
+     * positional parameters in {@code params}), ordered by id. {@code limit} and {@code cursor} are the caller's query
+     * values: 400 when not valid.
      */
-    public static <E> Page<E> byId(Finder<E> finder, String where, Parameters params, String limit, String cursor,
-            ToLongFunction<E> id, Order order) {
+    public static <E> Page<E> byId(Db db, String select, List<Object> params, Db.Row<E> row, String limit,
+            String cursor, ToLongFunction<E> id, Order order) {
         int n = Cursor.limit(limit);
         Long from = Cursor.decodeId(cursor);
-        StringBuilder q = new StringBuilder(where);
+        StringBuilder q = new StringBuilder(select);
+        List<Object> p = new ArrayList<>(params);
         if (from != null) {
-            q.append(order == Order.OLDEST_FIRST ? " and id > :keysetFrom" : " and id < :keysetFrom");
-            params.and("keysetFrom", from);
+            q.append(order == Order.OLDEST_FIRST ? " and id > ?" : " and id < ?");
+            p.add(from);
         }
         q.append(order == Order.OLDEST_FIRST ? " order by id" : " order by id desc");
-        List<E> rows = finder.find(q.toString(), params).range(0, n).list(); // n + 1 rows: the last tells if more
+        q.append(" limit ").append(n + 1); // n + 1 rows: the last tells if more
+        List<E> rows = db.list(q.toString(), row, p.toArray());
         return Cursor.page(rows, n, e -> String.valueOf(id.applyAsLong(e)));
+    }
+
+    /** The parameters of a query, in order. */
+    public static List<Object> params(Object... values) {
+        return new ArrayList<>(Arrays.asList(values));
     }
 }

@@ -28,6 +28,9 @@ public final class StatusMap {
 
     static final Logger LOG = Logger.getLogger(StatusMap.class);
 
+    /** PostgreSQL's unique violation, serialization failure and deadlock: a concurrent writer won. */
+    private static final java.util.Set<String> CONFLICT_STATES = java.util.Set.of("23505", "40001", "40P01");
+
     private StatusMap() {
     }
 
@@ -55,9 +58,7 @@ public final class StatusMap {
                 return ApiException.unavailable("The database cannot be reached; retry shortly");
             }
             // 409, not 500: a concurrent request won a race to a unique name or to the same row
-            if (t instanceof org.hibernate.exception.ConstraintViolationException
-                    || t instanceof jakarta.persistence.OptimisticLockException
-                    || t instanceof org.hibernate.StaleStateException) {
+            if (t instanceof java.sql.SQLException sql && CONFLICT_STATES.contains(sql.getSQLState())) {
                 return ApiException.conflict("The request conflicts with a concurrent change; read again and retry");
             }
         }
@@ -124,9 +125,6 @@ public final class StatusMap {
 
     /** A lost or refused database connection, or a pool that could not get one in time. */
     private static boolean databaseUnavailable(Throwable t) {
-        if (t instanceof org.hibernate.exception.JDBCConnectionException) {
-            return true;
-        }
         if (t instanceof java.sql.SQLException sql) {
             String state = sql.getSQLState();
             return (state != null && state.startsWith("08"))

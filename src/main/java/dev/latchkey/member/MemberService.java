@@ -17,10 +17,7 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.quarkus.panache.common.Parameters;
-
 import dev.latchkey.audit.AuditLog;
-import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
 import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
@@ -32,6 +29,7 @@ import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
 import dev.latchkey.workspace.Workspace;
 import dev.latchkey.workspace.WorkspaceDeleted;
+import dev.latchkey.workspace.Workspaces;
 
 /**
  * Members of an organization. Owners and admins manage members; only owners appoint, change or remove owners; the last
@@ -50,9 +48,13 @@ public class MemberService {
     private final Clock clock;
     private final Event<MemberChanged> changed;
     private final Bodies bodies;
+    private final Members members;
+    private final Workspaces workspaces;
 
     public MemberService(OrgAccess access, RoleCatalog roles, AuditLog audit, Clock clock, Event<MemberChanged> changed,
-            Bodies bodies) {
+            Bodies bodies, Members members, Workspaces workspaces) {
+        this.members = members;
+        this.workspaces = workspaces;
         this.bodies = bodies;
         this.access = access;
         this.roles = roles;
@@ -65,8 +67,7 @@ public class MemberService {
     public Page<MemberView> list(String orgSlug, String limit, String cursor) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
-        Page<Member> page = Keyset.<Member> byId((q, params) -> Member.find(q, params), "organizationId = :org",
-                Parameters.with("org", ctx.orgId()), limit, cursor, m -> m.id, Keyset.Order.OLDEST_FIRST);
+        Page<Member> page = members.page(ctx.orgId(), limit, cursor);
         Map<Long, String> slugs = slugs(ctx.orgId());
         return page.map(m -> view(m, slugs));
     }
@@ -78,7 +79,7 @@ public class MemberService {
         if (!ctx.isManager() && !ctx.member().subject.equals(subject)) {
             throw ApiException.forbidden("Members may only read their own membership");
         }
-        Member m = Member.findBySubject(ctx.orgId(), subject).orElseThrow(() -> ApiException.notFound("Member"));
+        Member m = members.findBySubject(ctx.orgId(), subject).orElseThrow(() -> ApiException.notFound("Member"));
         return view(m, slugs(ctx.orgId()));
     }
 
@@ -102,7 +103,7 @@ public class MemberService {
         Map<Long, String> wsRoles = new HashMap<>();
         Map<String, String> requested = request.workspaceRoles() == null ? Map.of() : request.workspaceRoles();
         for (Map.Entry<String, String> e : new TreeMap<>(requested).entrySet()) {
-            Workspace ws = Workspace.findLive(ctx.orgId(), e.getKey()).orElse(null);
+            Workspace ws = workspaces.findLive(ctx.orgId(), e.getKey()).orElse(null);
             if (ws == null) {
                 errors.add(new FieldError("workspaceRoles." + e.getKey(), "no such workspace"));
             } else if (e.getValue() == null || !known.containsKey(e.getValue())) {
@@ -115,7 +116,7 @@ public class MemberService {
             throw ApiException.invalid(errors);
         }
 
-        Member m = Member.findBySubject(ctx.orgId(), subject).orElse(null);
+        Member m = members.findBySubject(ctx.orgId(), subject).orElse(null);
         boolean owners = orgRole == OrgRole.OWNER || (m != null && OrgRole.OWNER.wire().equals(m.orgRole));
         if (owners && !ctx.isOwner()) {
             throw ApiException.forbidden("Only owners may appoint, change or remove owners");
@@ -138,7 +139,9 @@ public class MemberService {
         m.workspaceRoles.putAll(wsRoles);
         m.updatedAt = now;
         if (created) {
-            m.persist();
+            members.insert(m);
+        } else {
+            members.update(m);
         }
         Map<Long, String> slugs = slugs(ctx.orgId());
         MemberView view = view(m, slugs);
@@ -157,37 +160,38 @@ public class MemberService {
     public void remove(String orgSlug, String subject) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
-        Member m = Member.findBySubject(ctx.orgId(), subject).orElseThrow(() -> ApiException.notFound("Member"));
+        Member m = members.findBySubject(ctx.orgId(), subject).orElseThrow(() -> ApiException.notFound("Member"));
         if (OrgRole.OWNER.wire().equals(m.orgRole)) {
             if (!ctx.isOwner()) {
                 throw ApiException.forbidden("Only owners may appoint, change or remove owners");
             }
             requireAnotherOwner(ctx.orgId());
         }
-        m.delete();
+        members.delete(m);
         audit.record(ctx.orgId(), "member.removed", "member", subject, subject, Map.of("orgRole", m.orgRole));
         changed.fire(new MemberChanged(ctx.orgId(), subject));
     }
 
     /** A deleted workspace disappears from every member's workspace roles. */
     void onWorkspaceDeleted(@Observes WorkspaceDeleted event) {
-        for (Member m : Member.<Member> list("organizationId", event.organizationId())) {
+        for (Member m : members.ofOrganization(event.organizationId())) {
             if (m.workspaceRoles.remove(event.workspaceId()) != null) {
                 m.updatedAt = clock.instant();
+                members.update(m);
                 changed.fire(new MemberChanged(event.organizationId(), m.subject));
             }
         }
     }
 
-    private static void requireAnotherOwner(long orgId) {
-        if (Member.count("organizationId = ?1 and orgRole = 'owner'", orgId) <= 1) {
+    private void requireAnotherOwner(long orgId) {
+        if (members.owners(orgId) <= 1) {
             throw ApiException.conflict("An organization keeps at least one owner");
         }
     }
 
-    private static Map<Long, String> slugs(long orgId) {
+    private Map<Long, String> slugs(long orgId) {
         Map<Long, String> slugs = new HashMap<>();
-        for (Workspace w : Workspace.listLive(orgId)) {
+        for (Workspace w : workspaces.listLive(orgId)) {
             slugs.put(w.id, w.slug);
         }
         return slugs;

@@ -13,6 +13,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.member.Member;
+import dev.latchkey.member.Members;
 import dev.latchkey.member.OrgRole;
 import dev.latchkey.organization.OrganizationDtos.CreateOrg;
 import dev.latchkey.organization.OrganizationDtos.OrgView;
@@ -30,8 +31,13 @@ public class OrganizationService {
     private final AuditLog audit;
     private final Clock clock;
     private final Bodies bodies;
+    private final Organizations organizations;
+    private final Members members;
 
-    public OrganizationService(CallerResolver callers, OrgAccess access, AuditLog audit, Clock clock, Bodies bodies) {
+    public OrganizationService(CallerResolver callers, OrgAccess access, AuditLog audit, Clock clock, Bodies bodies,
+            Organizations organizations, Members members) {
+        this.organizations = organizations;
+        this.members = members;
         this.bodies = bodies;
         this.callers = callers;
         this.access = access;
@@ -46,7 +52,7 @@ public class OrganizationService {
             throw ApiException.forbidden("Only platform administrators may create organizations");
         }
         CreateOrg request = bodies.read(body, CreateOrg.class);
-        if (Organization.findBySlug(request.slug()).isPresent()) {
+        if (organizations.findBySlug(request.slug()).isPresent()) {
             throw ApiException.conflict("An organization with slug '" + request.slug() + "' already exists");
         }
         Instant now = clock.instant();
@@ -54,7 +60,7 @@ public class OrganizationService {
         org.slug = request.slug();
         org.name = request.name().strip();
         org.createdAt = now;
-        org.persist();
+        organizations.insert(org);
 
         Member owner = new Member();
         owner.organizationId = org.id;
@@ -62,7 +68,7 @@ public class OrganizationService {
         owner.orgRole = OrgRole.OWNER.wire();
         owner.createdAt = now;
         owner.updatedAt = now;
-        owner.persist();
+        members.insert(owner);
 
         audit.record(org.id, "org.created", "organization", org.slug, org.name, Map.of("owner", owner.subject));
         audit.record(org.id, "member.added", "member", owner.subject, owner.subject, Map.of("orgRole", owner.orgRole));
@@ -75,6 +81,6 @@ public class OrganizationService {
         if (ctx.isAdminKey()) {
             ctx.requireMember(); // admin keys: key management only
         }
-        return OrgView.from(Organization.findById(ctx.orgId()));
+        return OrgView.from(organizations.findById(ctx.orgId()));
     }
 }

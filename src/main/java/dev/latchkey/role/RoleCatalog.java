@@ -24,6 +24,12 @@ public class RoleCatalog {
         BUILT_IN = java.util.Collections.unmodifiableMap(m);
     }
 
+    private final Roles roles;
+
+    RoleCatalog(Roles roles) {
+        this.roles = roles;
+    }
+
     /** Whether {@code name} is a built-in role. */
     public static boolean isBuiltIn(String name) {
         return BUILT_IN.containsKey(name);
@@ -32,7 +38,7 @@ public class RoleCatalog {
     /** Every role of an organization, built-ins first: name -> permissions. */
     public Map<String, List<String>> rolesOf(long organizationId) {
         Map<String, List<String>> all = new LinkedHashMap<>(BUILT_IN);
-        for (Role r : Role.listAll(organizationId)) {
+        for (Role r : roles.listAll(organizationId)) {
             all.put(r.name, Arrays.asList(r.permissions));
         }
         return all;
@@ -47,6 +53,6 @@ public class RoleCatalog {
         if (builtIn != null) {
             return Optional.of(builtIn);
         }
-        return Role.findByName(organizationId, name).map(r -> Arrays.asList(r.permissions));
+        return roles.findByName(organizationId, name).map(r -> Arrays.asList(r.permissions));
     }
 }

@@ -15,13 +15,11 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.latchkey.apikey.ApiKey;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.common.Cursor;
 import dev.latchkey.common.Page;
 import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
-import dev.latchkey.member.Member;
 import dev.latchkey.role.RoleDtos.CreateRole;
 import dev.latchkey.role.RoleDtos.RoleView;
 import dev.latchkey.role.RoleDtos.UpdateRole;
@@ -38,8 +36,11 @@ public class RoleService {
     private final Clock clock;
     private final Event<RoleChanged> changed;
     private final Bodies bodies;
+    private final Roles roles;
 
-    public RoleService(OrgAccess access, AuditLog audit, Clock clock, Event<RoleChanged> changed, Bodies bodies) {
+    public RoleService(OrgAccess access, AuditLog audit, Clock clock, Event<RoleChanged> changed, Bodies bodies,
+            Roles roles) {
+        this.roles = roles;
         this.bodies = bodies;
         this.access = access;
         this.audit = audit;
@@ -59,9 +60,7 @@ public class RoleService {
                 merged.add(new RoleView(name, perms, true, null, null));
             }
         });
-        List<Role> custom = after == null
-                ? Role.find("organizationId = ?1 order by name", ctx.orgId()).range(0, n).list()
-                : Role.find("organizationId = ?1 and name > ?2 order by name", ctx.orgId(), after).range(0, n).list();
+        List<Role> custom = roles.namedAfter(ctx.orgId(), after, n + 1);
         custom.forEach(r -> merged.add(view(r)));
         merged.sort(Comparator.comparing(RoleView::name));
         return Cursor.page(merged.size() > n + 1 ? merged.subList(0, n + 1) : merged, n, RoleView::name);
@@ -83,7 +82,7 @@ public class RoleService {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
         CreateRole request = bodies.read(body, CreateRole.class);
-        if (RoleCatalog.isBuiltIn(request.name()) || Role.findByName(ctx.orgId(), request.name()).isPresent()) {
+        if (RoleCatalog.isBuiltIn(request.name()) || roles.findByName(ctx.orgId(), request.name()).isPresent()) {
             throw ApiException.conflict("A role named '" + request.name() + "' already exists");
         }
         Instant now = clock.instant();
@@ -93,7 +92,7 @@ public class RoleService {
         r.permissions = distinct(request.permissions());
         r.createdAt = now;
         r.updatedAt = now;
-        r.persist();
+        roles.insert(r);
         audit.record(ctx.orgId(), "role.created", "role", r.name, r.name,
                 Map.of("permissions", List.of(r.permissions)));
         return view(r);
@@ -114,6 +113,7 @@ public class RoleService {
         List<String> before = List.of(r.permissions);
         r.permissions = distinct(request.permissions());
         r.updatedAt = clock.instant();
+        roles.update(r);
         audit.record(ctx.orgId(), "role.updated", "role", r.name, r.name,
                 Map.of("permissions", Map.of("from", before, "to", List.of(r.permissions))));
         changed.fire(new RoleChanged(ctx.orgId(), r.name));
@@ -128,21 +128,19 @@ public class RoleService {
             throw ApiException.conflict("Built-in roles are immutable");
         }
         Role r = find(ctx, name);
-        long members = Member.count("organizationId = ?1 and (role = ?2 or ?2 in elements(workspaceRoles))",
-                ctx.orgId(), name);
-        long keys = ApiKey.count("organizationId = ?1 and role = ?2 and revokedAt is null and deletedAt is null",
-                ctx.orgId(), name);
+        long members = roles.membersUsing(ctx.orgId(), name);
+        long keys = roles.liveKeysUsing(ctx.orgId(), name);
         if (members > 0 || keys > 0) {
             throw ApiException.conflict("Role '" + name + "' is in use by " + members + " member(s) and " + keys
                     + " key(s); reassign them first");
         }
-        r.delete();
+        roles.delete(r);
         audit.record(ctx.orgId(), "role.deleted", "role", name, name, null);
         changed.fire(new RoleChanged(ctx.orgId(), name));
     }
 
-    private static Role find(OrgContext ctx, String name) {
-        return Role.findByName(ctx.orgId(), name).orElseThrow(() -> ApiException.notFound("Role"));
+    private Role find(OrgContext ctx, String name) {
+        return roles.findByName(ctx.orgId(), name).orElseThrow(() -> ApiException.notFound("Role"));
     }
 
     private static String[] distinct(List<String> permissions) {

@@ -12,13 +12,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.latchkey.apikey.ApiKey;
+import dev.latchkey.apikey.ApiKeys;
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.member.Member;
+import dev.latchkey.member.Members;
 import dev.latchkey.organization.Organization;
+import dev.latchkey.organization.Organizations;
 import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.MeDtos.Me;
 import dev.latchkey.security.MeDtos.Membership;
 import dev.latchkey.workspace.Workspace;
+import dev.latchkey.workspace.Workspaces;
 
 /**
  * {@code /me}: a user's memberships and permissions, or a key's effective permissions per workspace. A personal key's
@@ -32,8 +36,17 @@ public class MeService {
     private final CallerResolver callers;
     private final RoleCatalog roles;
     private final Authority authority;
+    private final ApiKeys keys;
+    private final Members members;
+    private final Organizations organizations;
+    private final Workspaces workspaces;
 
-    public MeService(CallerResolver callers, RoleCatalog roles, Authority authority) {
+    public MeService(CallerResolver callers, RoleCatalog roles, Authority authority, ApiKeys keys, Members members,
+            Organizations organizations, Workspaces workspaces) {
+        this.keys = keys;
+        this.members = members;
+        this.organizations = organizations;
+        this.workspaces = workspaces;
         this.callers = callers;
         this.roles = roles;
         this.authority = authority;
@@ -44,22 +57,22 @@ public class MeService {
         Caller caller = callers.current();
         if (caller instanceof Caller.User user) {
             List<Membership> memberships = new ArrayList<>();
-            for (Member m : Member.<Member> list("subject = ?1 order by organizationId", user.subject())) {
+            for (Member m : members.ofSubject(user.subject())) {
                 memberships.add(membership(m));
             }
             return new Me("user", user.subject(), user.platformAdmin(), memberships, null, null, null, null, null, null,
                     null);
         }
         Caller.Key key = (Caller.Key) caller;
-        ApiKey k = ApiKey.findByKeyId(key.keyId()).orElseThrow();
-        Organization org = Organization.findById(k.organizationId);
+        ApiKey k = keys.findByKeyId(key.keyId()).orElseThrow();
+        Organization org = organizations.findById(k.organizationId);
         Map<String, List<String>> known = roles.rolesOf(k.organizationId);
         Map<String, List<String>> perms = new TreeMap<>();
         if (key.kind() != KeyKind.ADMIN) {
             List<String> keyPerms = k.role != null ? known.getOrDefault(k.role, List.of()) : List.of(k.permissions);
             Member owner = k.ownerSubject == null ? null
-                    : Member.findBySubject(k.organizationId, k.ownerSubject).orElse(null);
-            for (Workspace ws : Workspace.listLive(k.organizationId)) {
+                    : members.findBySubject(k.organizationId, k.ownerSubject).orElse(null);
+            for (Workspace ws : workspaces.listLive(k.organizationId)) {
                 if (!k.allWorkspaces && !k.workspaceIds.contains(ws.id)) {
                     continue;
                 }
@@ -73,11 +86,11 @@ public class MeService {
     }
 
     private Membership membership(Member m) {
-        Organization org = Organization.findById(m.organizationId);
+        Organization org = organizations.findById(m.organizationId);
         Map<String, List<String>> known = roles.rolesOf(m.organizationId);
         Map<String, String> wsRoles = new TreeMap<>();
         Map<String, List<String>> perms = new LinkedHashMap<>();
-        for (Workspace ws : Workspace.listLive(m.organizationId)) {
+        for (Workspace ws : workspaces.listLive(m.organizationId)) {
             String r = m.workspaceRoles.get(ws.id);
             if (r != null) {
                 wsRoles.put(ws.slug, r);

@@ -8,7 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.member.Member;
+import dev.latchkey.member.Members;
 import dev.latchkey.organization.Organization;
+import dev.latchkey.organization.Organizations;
 
 /**
  * The tenant guard. A caller with no relation to an organization gets the same 404 as for an organization that does not
@@ -21,14 +23,18 @@ public class OrgAccess {
     private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     private final CallerResolver callers;
+    private final Organizations organizations;
+    private final Members members;
 
-    public OrgAccess(CallerResolver callers) {
+    public OrgAccess(CallerResolver callers, Organizations organizations, Members members) {
         this.callers = callers;
+        this.organizations = organizations;
+        this.members = members;
     }
 
     /** The slug of the organization an admin key belongs to (the Elastic-compatible API scopes by key). */
     public String slugOf(Caller.Key key) {
-        Organization org = Organization.findById(key.organizationId());
+        Organization org = organizations.findById(key.organizationId());
         if (org == null) {
             throw ApiException.unauthorized("Invalid credentials");
         }
@@ -48,7 +54,7 @@ public class OrgAccess {
     private OrgContext resolve(String orgSlug, boolean platformAdminMayRead) {
         Caller caller = callers.current();
         Organization org = orgSlug != null && SLUG.matcher(orgSlug).matches()
-                ? Organization.findBySlug(orgSlug).orElse(null) : null;
+                ? organizations.findBySlug(orgSlug).orElse(null) : null;
         if (org == null) {
             throw ApiException.notFound("Organization");
         }
@@ -62,7 +68,7 @@ public class OrgAccess {
             return new OrgContext(org.id, org.slug, org.name, caller, null);
         }
         Caller.User user = (Caller.User) caller;
-        Optional<Member> member = Member.findBySubject(org.id, user.subject());
+        Optional<Member> member = members.findBySubject(org.id, user.subject());
         if (member.isEmpty() && !(platformAdminMayRead && user.platformAdmin())) {
             throw ApiException.notFound("Organization");
         }

@@ -10,10 +10,7 @@ import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.quarkus.panache.common.Parameters;
-
 import dev.latchkey.audit.AuditLog;
-import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
 import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
@@ -34,9 +31,11 @@ public class WorkspaceService {
     private final Event<WorkspaceDeleted> deleted;
     private final Event<WorkspaceCreated> created;
     private final Bodies bodies;
+    private final Workspaces workspaces;
 
     public WorkspaceService(OrgAccess access, AuditLog audit, Clock clock, Event<WorkspaceDeleted> deleted,
-            Event<WorkspaceCreated> created, Bodies bodies) {
+            Event<WorkspaceCreated> created, Bodies bodies, Workspaces workspaces) {
+        this.workspaces = workspaces;
         this.bodies = bodies;
         this.access = access;
         this.audit = audit;
@@ -49,10 +48,7 @@ public class WorkspaceService {
     public Page<WorkspaceView> list(String orgSlug, String limit, String cursor) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireMember();
-        Page<Workspace> page = Keyset.byId((q, params) -> Workspace.find(q, params),
-                "organizationId = :org and deletedAt is null", Parameters.with("org", ctx.orgId()), limit, cursor,
-                w -> w.id, Keyset.Order.OLDEST_FIRST);
-        return page.map(WorkspaceView::from);
+        return workspaces.pageLive(ctx.orgId(), limit, cursor).map(WorkspaceView::from);
     }
 
     /** Creates a workspace. */
@@ -60,7 +56,7 @@ public class WorkspaceService {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireManager();
         CreateWorkspace request = bodies.read(body, CreateWorkspace.class);
-        if (Workspace.findLive(ctx.orgId(), request.slug()).isPresent()) {
+        if (workspaces.findLive(ctx.orgId(), request.slug()).isPresent()) {
             throw ApiException.conflict("A workspace with slug '" + request.slug() + "' already exists");
         }
         Instant now = clock.instant();
@@ -70,7 +66,7 @@ public class WorkspaceService {
         w.name = request.name().strip();
         w.createdAt = now;
         w.updatedAt = now;
-        w.persist();
+        workspaces.insert(w);
         audit.record(ctx.orgId(), "workspace.created", "workspace", w.slug, w.name, null);
         created.fire(new WorkspaceCreated(ctx.orgId(), w.id, w.slug));
         return WorkspaceView.from(w);
@@ -93,6 +89,7 @@ public class WorkspaceService {
             String before = w.name;
             w.name = request.name().strip();
             w.updatedAt = clock.instant();
+            workspaces.update(w);
             audit.record(ctx.orgId(), "workspace.updated", "workspace", w.slug, w.name,
                     Map.of("name", Map.of("from", before, "to", w.name)));
         }
@@ -106,11 +103,12 @@ public class WorkspaceService {
         Workspace w = find(ctx, slug);
         w.deletedAt = clock.instant();
         w.updatedAt = w.deletedAt;
+        workspaces.update(w);
         audit.record(ctx.orgId(), "workspace.deleted", "workspace", w.slug, w.name, null);
         deleted.fire(new WorkspaceDeleted(ctx.orgId(), w.id, w.slug));
     }
 
-    private static Workspace find(OrgContext ctx, String slug) {
-        return Workspace.findLive(ctx.orgId(), slug).orElseThrow(() -> ApiException.notFound("Workspace"));
+    private Workspace find(OrgContext ctx, String slug) {
+        return workspaces.findLive(ctx.orgId(), slug).orElseThrow(() -> ApiException.notFound("Workspace"));
     }
 }

@@ -218,6 +218,20 @@ class NativeRegistrationTest {
     }
 
     /**
+     * The management plane is plain JDBC (common/db/Db). An object-relational mapper on the classpath costs the native
+     * executable a fifth of its reachable methods and thousands of reflective registrations (Hibernate ORM's own
+     * GraalVM features register every reachable service and state-management class), so it may not come back by a
+     * transitive dependency unseen.
+     */
+    @Test
+    void noObjectRelationalMapperIsOnTheClasspath() {
+        for (String absent : List.of("org.hibernate.Session", "jakarta.persistence.EntityManager",
+                "io.quarkus.hibernate.orm.panache.PanacheEntityBase")) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(absent), absent);
+        }
+    }
+
+    /**
      * The Vert.x Redis client is used without a Quarkus extension, so the classes of it that make a {@code Random} when
      * initialised (replica and slot choice) are listed in {@code quarkus.native.additional-build-args} for run-time
      * initialisation: built into the image, such a Random would have the same seed in every process, and native-image

@@ -6,11 +6,11 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
 import dev.latchkey.apikey.KeyChanged;
+import dev.latchkey.common.db.Db;
 import dev.latchkey.member.MemberChanged;
 import dev.latchkey.role.RoleChanged;
 import dev.latchkey.verify.cache.CacheRefresher;
@@ -32,12 +32,12 @@ public class ChangePublisher {
     public static final String CHANNEL = "latchkey_invalidations";
     private static final Logger LOG = Logger.getLogger(ChangePublisher.class);
 
-    private final EntityManager em;
+    private final Db db;
     private final KeyCache cache;
     private final CacheRefresher refresher;
 
-    public ChangePublisher(EntityManager em, KeyCache cache, CacheRefresher refresher) {
-        this.em = em;
+    public ChangePublisher(Db db, KeyCache cache, CacheRefresher refresher) {
+        this.db = db;
         this.cache = cache;
         this.refresher = refresher;
     }
@@ -99,9 +99,8 @@ public class ChangePublisher {
     private void publish(long orgId, String keyId, String subject) {
         // clock_timestamp(), not now(): when the row was written, moments before the commit (now() is the
         // transaction's start), so that replicas can measure their feed lag
-        em.createNativeQuery("insert into key_invalidations (organization_id, key_id, subject, created_at)"
-                + " values (?1, ?2, ?3, clock_timestamp())").setParameter(1, orgId).setParameter(2, keyId)
-                .setParameter(3, subject).executeUpdate();
-        em.createNativeQuery("select pg_notify('" + CHANNEL + "', '')").getSingleResult();
+        db.update("insert into key_invalidations (organization_id, key_id, subject, created_at)"
+                + " values (?, ?, ?, clock_timestamp())", orgId, keyId, subject);
+        db.list("select pg_notify('" + CHANNEL + "', '')", rs -> 0);
     }
 }
