@@ -113,24 +113,25 @@ class ConcurrentWritersTest {
     void ofConcurrentCreationsOfOneWorkspaceSlugExactlyOneSucceeds() {
         Api.Fixture o = Api.fixture();
         String slug = Api.unique("ws");
-        Map<Integer, Integer> status = new ConcurrentHashMap<>();
-        Parallel.forEach(WRITERS, IntStream.range(0, WRITERS).boxed().toList(),
-                i -> status.put(i, as(o.token()).body(Map.of("slug", slug, "name", "W " + i))
-                        .post("/api/v1/orgs/" + o.slug() + "/workspaces").statusCode()));
-        assertEquals(1, status.values().stream().filter(s -> s == 201).count(), status.toString());
-        assertEquals(WRITERS - 1, status.values().stream().filter(s -> s == 409).count(), status.toString());
+        exactlyOneCreated(i -> as(o.token()).body(Map.of("slug", slug, "name", "W " + i))
+                .post("/api/v1/orgs/" + o.slug() + "/workspaces").statusCode());
     }
 
     @Test
     void ofConcurrentKeysWithOneNameExactlyOneIsIssued() {
         Api.Fixture o = Api.fixture();
         String name = Api.unique("name");
+        exactlyOneCreated(i -> Api
+                .createKey(o.slug(), o.token(),
+                        Map.of("kind", "service", "name", name, "role", "viewer", "scope", Api.wsScope(o.ws())))
+                .statusCode());
+    }
+
+    /** Runs {@code create} by {@link #WRITERS} writers at once: exactly one 201, every other answer 409. */
+    private static void exactlyOneCreated(java.util.function.IntUnaryOperator create) {
         Map<Integer, Integer> status = new ConcurrentHashMap<>();
         Parallel.forEach(WRITERS, IntStream.range(0, WRITERS).boxed().toList(),
-                i -> status.put(i,
-                        Api.createKey(o.slug(), o.token(),
-                                Map.of("kind", "service", "name", name, "role", "viewer", "scope", Api.wsScope(o.ws())))
-                                .statusCode()));
+                i -> status.put(i, create.applyAsInt(i)));
         assertEquals(1, status.values().stream().filter(s -> s == 201).count(), status.toString());
         assertEquals(WRITERS - 1, status.values().stream().filter(s -> s == 409).count(), status.toString());
     }
