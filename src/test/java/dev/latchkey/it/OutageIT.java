@@ -36,6 +36,22 @@ class OutageIT {
                 .path("code");
     }
 
+    /** Changes written to the outbox of a database. */
+    static long outboxRows(String url) throws java.sql.SQLException {
+        try (java.sql.Connection c = PostgresTestResource.connect(url);
+                java.sql.ResultSet rs = c.createStatement().executeQuery("select count(*) from key_invalidations")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Changes the service's feed has applied (one feed-lag observation each). */
+    static double feedApplied() {
+        return given().get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("latchkey_key_feed_lag_seconds_count"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     static boolean databaseUp() {
         return given().get("/q/metrics").asString().contains("latchkey_database_up 1.0");
     }
@@ -68,6 +84,10 @@ class OutageIT {
             String[] unseen = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)));
             // a second known key to poll while waiting for the staleness limit: polling the first would count uses
             String[] probe = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(ws)));
+            // the feed first applies every change written so far: applied after the keys are cached, a key's creation
+            // would evict it for a reload that the cut below could fail, and the key would not be "known" any more
+            long written = outboxRows(url);
+            await(() -> feedApplied() >= written, "the change feed to apply the " + written + " changes written");
             assertEquals("VALID", code(known[1]));
             assertEquals("VALID", code(probe[1]));
             String random = KeyFormat.format(KeyPrefix.SERVICE, "Z".repeat(16), "Q".repeat(43));
@@ -129,7 +149,7 @@ class OutageIT {
                 assertEquals("VALID", code(key[1]));
             }
         }
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+        try (java.sql.Connection c = PostgresTestResource.connect(url);
                 java.sql.PreparedStatement st = c.prepareStatement("select sum(u.count), max(l.at) "
                         + "from key_usage_hourly u join api_keys k on k.id = u.api_key_id "
                         + "left join key_last_used l on l.api_key_id = k.id where k.key_id = ? "

@@ -57,6 +57,11 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         return rest.substring(0, rest.indexOf('/'));
     }
 
+    /** A plain JDBC connection to a database made by {@link #recreate}. */
+    public static Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(url, USER, PASSWORD);
+    }
+
     /** A plain JDBC connection to the test database, for tests that inspect what is stored. */
     public static Connection connect() throws SQLException {
         String url = ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + DATABASE;
