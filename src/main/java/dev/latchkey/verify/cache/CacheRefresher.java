@@ -3,12 +3,11 @@ package dev.latchkey.verify.cache;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -38,28 +37,24 @@ public class CacheRefresher {
         this.orgs = orgs;
     }
 
-    /**
-     * Loads up to {@code limit} live keys and what they share; returns how many keys. The keys are read on as many
-     * threads as there are cores (at most 4), so what they collect is concurrent.
-     */
+    /** Loads up to {@code limit} live keys and what they share; returns how many keys. */
     public int warmUp(long limit) throws SQLException {
         long start = System.nanoTime();
-        Set<Long> orgIds = ConcurrentHashMap.newKeySet();
-        Set<MemberRef> owners = ConcurrentHashMap.newKeySet();
-        AtomicInteger n = new AtomicInteger();
-        int parts = Math.min(4, Runtime.getRuntime().availableProcessors());
-        loader.streamLive(limit, parts, cache::handle, k -> {
+        Set<Long> orgIds = new HashSet<>();
+        Set<MemberRef> owners = new HashSet<>();
+        int[] n = { 0 };
+        loader.streamLive(limit, cache::handle, k -> {
             cache.putWarm(k);
             orgIds.add(k.org().id());
             if (k.kind() == KeyKind.PERSONAL) {
                 owners.add(new MemberRef(k.org().id(), k.ownerSubject()));
             }
-            n.incrementAndGet();
+            n[0]++;
         });
         orgs.loadOrgs(orgIds).values().forEach(cache::installWarm);
         orgs.loadMembers(owners).forEach((ref, rights) -> cache.installWarm(ref.orgId(), ref.subject(), rights));
-        LOG.infof("Key cache warmed with %d keys in %d ms", n.get(), (System.nanoTime() - start) / 1_000_000);
-        return n.get();
+        LOG.infof("Key cache warmed with %d keys in %d ms", n[0], (System.nanoTime() - start) / 1_000_000);
+        return n[0];
     }
 
     /**

@@ -99,86 +99,23 @@ public class KeyLoader {
         return out;
     }
 
-    /** Below this many live keys the warm-up reads them in one query; from it on, in parallel id ranges. */
-    static final long PARALLEL_FROM = 20_000;
-
     /**
-     * Streams up to {@code limit} live keys (warm-up): all of them when they fit, else the most recently used (only
-     * then is the table sorted — sorting a million rows cost more than half a second). All of them are read in
-     * {@code parts} id ranges at once, each on its own connection and thread, so that parsing rows runs on every core
-     * while the database sends the next ones; {@code sink} is called from those threads. Every range's query starts
-     * after the caller took the change feed's snapshot, as one query would, so the feed replays whatever any range
-     * missed (the warm-up's argument, {@link KeyCache#putWarm}).
+     * Streams up to {@code limit} live keys in one query (warm-up): all of them when they fit, else the most recently
+     * used (only then is the table sorted — sorting a million rows cost more than half a second).
      */
-    public void streamLive(long limit, int parts, LongFunction<OrgHandle> handles, Consumer<CachedKey> sink)
-            throws SQLException {
-        streamLive(limit, parts, PARALLEL_FROM, handles, sink);
-    }
-
-    /** {@link #streamLive}, split into ranges from {@code parallelFrom} live keys on (the tests split small tables). */
-    void streamLive(long limit, int parts, long parallelFrom, LongFunction<OrgHandle> handles, Consumer<CachedKey> sink)
-            throws SQLException {
+    public void streamLive(long limit, LongFunction<OrgHandle> handles, Consumer<CachedKey> sink) throws SQLException {
         String live = " where k.deleted_at is null and k.revoked_at is null";
-        long count;
-        long first;
-        long last;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "select count(*), coalesce(min(k.id), 0), coalesce(max(k.id), -1) from api_keys k" + live);
-                ResultSet rs = s.executeQuery()) {
-            rs.next();
-            count = rs.getLong(1);
-            first = rs.getLong(2);
-            last = rs.getLong(3);
-        }
-        if (count > limit) {
-            stream(KEY_COLUMNS + KEY_FROM_BULK + " left join key_last_used u on u.api_key_id = k.id" + live
-                    + " order by u.at desc nulls last, k.id desc limit " + limit, handles, sink);
-            return;
-        }
-        int n = count < parallelFrom ? 1 : Math.max(1, parts);
-        long step = (last - first) / n + 1;
-        List<Thread> threads = new ArrayList<>();
-        SQLException[] failed = new SQLException[1];
-        for (int i = 0; i < n; i++) {
-            String range = live + " and k.id >= " + (first + i * step) + " and k.id < " + (first + (i + 1) * step);
-            Runnable read = () -> {
-                try {
-                    stream(KEY_COLUMNS + KEY_FROM_BULK + range, handles, sink);
-                } catch (SQLException e) {
-                    synchronized (failed) {
-                        failed[0] = failed[0] == null ? e : failed[0];
-                    }
-                }
-            };
-            if (i == n - 1) {
-                read.run(); // the last range on the caller's thread
-            } else {
-                Thread t = new Thread(read, "latchkey-warm-up-" + i);
-                t.start();
-                threads.add(t);
-            }
-        }
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("warm-up interrupted", e);
-            }
-        }
-        synchronized (failed) {
-            if (failed[0] != null) {
-                throw failed[0];
-            }
-        }
-    }
-
-    /** Streams the rows of one query through a cursor. */
-    private void stream(String query, LongFunction<OrgHandle> handles, Consumer<CachedKey> sink) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
+            boolean all;
+            try (PreparedStatement s = c.prepareStatement("select count(*) from api_keys k" + live);
+                    ResultSet rs = s.executeQuery()) {
+                rs.next();
+                all = rs.getLong(1) <= limit;
+            }
             c.setAutoCommit(false); // a cursor (fetch size) needs a transaction in pgjdbc
-            try (PreparedStatement s = c.prepareStatement(query)) {
+            try (PreparedStatement s = c.prepareStatement(
+                    KEY_COLUMNS + KEY_FROM_BULK + (all ? live : " left join key_last_used u on u.api_key_id = k.id"
+                            + live + " order by u.at desc nulls last, k.id desc limit " + limit))) {
                 s.setFetchSize(10_000);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
