@@ -48,7 +48,7 @@ public class AuditLog {
         e.requestId = request.requestId();
         e.ip = request.clientIp();
         e.details = details == null || details.isEmpty() ? null : details;
-        db.insert(
+        db.update(
                 "insert into audit_events (organization_id, at, actor_type, actor_id, actor_name, action,"
                         + " target_type, target_id, target_name, request_id, ip, details)"
                         + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

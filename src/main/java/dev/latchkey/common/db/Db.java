@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -41,6 +40,7 @@ public class Db {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
+    private static final String[] ID = { "id" };
 
     /** A row of a result, read into a value. */
     @FunctionalInterface
@@ -129,10 +129,12 @@ public class Db {
         }
     }
 
-    /** An insert: the generated id. */
+    /**
+     * An insert: the generated id. Only the id comes back ({@code returning "id"}); asking the driver for generated
+     * keys in general would return the whole row, a key's secret hash included.
+     */
     public long insert(String sql, Object... params) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql, ID)) {
             bind(c, s, params);
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys()) {
@@ -154,7 +156,11 @@ public class Db {
 
     /** A text[] column, or null. */
     public static String[] strings(ResultSet rs, String column) throws SQLException {
-        Array a = rs.getArray(column);
+        return strings(rs.getArray(column));
+    }
+
+    /** A text[] value, or null. */
+    public static String[] strings(Array a) throws SQLException {
         return a == null ? null : (String[]) a.getArray();
     }
 

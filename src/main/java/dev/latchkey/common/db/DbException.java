@@ -10,9 +10,4 @@ public class DbException extends RuntimeException {
     public DbException(SQLException cause) {
         super(cause.getMessage(), cause);
     }
-
-    /** The SQLState of the failure, or null. */
-    public String sqlState() {
-        return ((SQLException) getCause()).getSQLState();
-    }
 }

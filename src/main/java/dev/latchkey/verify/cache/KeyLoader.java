@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.common.Cidr;
+import dev.latchkey.common.db.Db;
 import dev.latchkey.limit.QuotaSpec;
 import dev.latchkey.limit.Refill;
 import dev.latchkey.verify.route.RouteRules;
@@ -164,9 +165,9 @@ public class KeyLoader {
     private CachedKey readKey(ResultSet rs, LongFunction<OrgHandle> handles) throws SQLException {
         String keyId = rs.getString(2);
         String role = rs.getString(13);
-        Grant permissions = role != null ? null : Grant.of(Arrays.asList(strings(rs.getArray(14))));
+        Grant permissions = role != null ? null : Grant.of(Arrays.asList(Db.strings(rs.getArray(14))));
         List<Cidr> allowlist = null;
-        String[] cidrs = strings(rs.getArray(20));
+        String[] cidrs = Db.strings(rs.getArray(20));
         if (cidrs != null) {
             List<Cidr> parsed = new ArrayList<>(cidrs.length);
             for (String c : cidrs) {
@@ -192,7 +193,7 @@ public class KeyLoader {
         OrgHandle org = handles.apply(rs.getLong(3));
         CachedKey.Extras extras = new CachedKey.Extras(rs.getBytes(8), instant(rs.getTimestamp(9)), permissions,
                 rs.getString(16), rs.getString(17), rateLimit, rateWindow, allowlist,
-                RouteRules.fromStored(strings(rs.getArray(23))), quota(rs), null);
+                RouteRules.fromStored(Db.strings(rs.getArray(23))), quota(rs), null);
         return new CachedKey(rs.getLong(1), keyId, org, KeyKind.fromWire(rs.getString(4)), canonical(rs.getString(5)),
                 keyId.equals(name) ? keyId : name, // the default name is the keyId: one string for both
                 rs.getBytes(7), instant(rs.getTimestamp(10)), rs.getBoolean(11), rs.getBoolean(12), canonical(role),
@@ -211,10 +212,6 @@ public class KeyLoader {
     /** One instance per distinct prefix or role name (a handful), instead of one per key. */
     private String canonical(String s) {
         return s == null ? null : names.computeIfAbsent(s, x -> x);
-    }
-
-    private static String[] strings(Array array) throws SQLException {
-        return array == null ? null : (String[]) array.getArray();
     }
 
     private static Instant instant(Timestamp t) {

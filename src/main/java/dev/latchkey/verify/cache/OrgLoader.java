@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.latchkey.common.db.Db;
 import dev.latchkey.member.OrgRole;
 
 /**
@@ -119,7 +120,7 @@ public class OrgLoader {
             }
         }
         Long[] ids = (Long[]) rs.getArray("ws_ids").getArray();
-        String[] slugs = strings(rs.getArray("ws_slugs"));
+        String[] slugs = Db.strings(rs, "ws_slugs");
         Map<Long, String> byId = new HashMap<>();
         Map<String, Long> bySlug = new HashMap<>();
         for (int i = 0; i < ids.length; i++) {
@@ -149,9 +150,5 @@ public class OrgLoader {
         String role = rs.getString("role");
         return new MemberRights(true, OrgRole.fromWire(rs.getString("org_role")).manages(), role,
                 Map.copyOf(byWorkspace), rs.getLong("fp"));
-    }
-
-    private static String[] strings(java.sql.Array array) throws SQLException {
-        return array == null ? null : (String[]) array.getArray();
     }
 }
