@@ -91,10 +91,10 @@ public class ApiKeys {
     }
 
     /**
-     * Writes a key's changeable columns if nobody changed it since it was read (else 409), then its workspaces. The
-     * kind, owner, creator and expiry never change (DESIGN §1), so they are not written.
+     * Writes a key's changeable columns if nobody changed it since it was read (else 409), and its workspaces when
+     * {@code workspacesChanged}. The kind, owner, creator and expiry never change (DESIGN §1), so they are not written.
      */
-    void update(ApiKey k) {
+    void update(ApiKey k, boolean workspacesChanged) {
         int rows = db.update("update api_keys set name = ?, secret_hash = ?, previous_secret_hash = ?,"
                 + " previous_secret_expires_at = ?, key_suffix = ?, role = ?, permissions = ?, scope_type = ?,"
                 + " all_workspaces = ?, updated_at = ?, revoked_at = ?, deleted_at = ?, enabled = ?, meta = ?,"
@@ -106,11 +106,13 @@ public class ApiKeys {
                 k.rateLimitWindowSeconds, k.ipAllowlist, k.routes, k.quotaGeneration, k.quotaRefillAmount,
                 k.quotaRefillInterval, k.id, k.version);
         if (rows == 0) {
-            throw ApiException.conflict("The request conflicts with a concurrent change; read again and retry");
+            throw ApiException.concurrentChange();
         }
         k.version++;
-        db.update("delete from api_key_workspaces where api_key_id = ?", k.id);
-        insertWorkspaces(k);
+        if (workspacesChanged) {
+            db.update("delete from api_key_workspaces where api_key_id = ?", k.id);
+            insertWorkspaces(k);
+        }
     }
 
     private void insertWorkspaces(ApiKey k) {

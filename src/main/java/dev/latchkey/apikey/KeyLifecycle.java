@@ -72,7 +72,7 @@ public class KeyLifecycle {
         if (k.revokedAt == null) {
             k.revokedAt = clock.instant();
             k.updatedAt = k.revokedAt;
-            keys.update(k);
+            keys.update(k, false);
             audit.record(ctx.orgId(), "key.revoked", "key", k.keyId, k.name, null);
             changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         }
@@ -102,7 +102,7 @@ public class KeyLifecycle {
         k.secretHash = hasher.hash(secret);
         k.keySuffix = full.substring(full.length() - 4);
         k.updatedAt = now;
-        keys.update(k);
+        keys.update(k, false);
         audit.record(ctx.orgId(), "key.rotated", "key", k.keyId, k.name, Map.of("gracePeriodSeconds", grace));
         changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         return new KeyWithSecret(queries.view(ctx.orgId(), k), full);
@@ -119,7 +119,7 @@ public class KeyLifecycle {
         }
         k.deletedAt = now;
         k.updatedAt = now;
-        keys.update(k);
+        keys.update(k, false);
         audit.record(ctx.orgId(), "key.deleted", "key", k.keyId, k.name, null);
         changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
     }
@@ -136,14 +136,14 @@ public class KeyLifecycle {
                 if (k.revokedAt == null) {
                     k.revokedAt = now;
                     k.updatedAt = now;
-                    keys.update(k);
+                    keys.update(k, false);
                     audit.record(event.organizationId(), "key.revoked", "key", k.keyId, k.name,
                             Map.of("reason", "workspace deleted", "workspace", event.slug()));
                 }
             } else {
                 k.workspaceIds.remove(event.workspaceId());
                 k.updatedAt = now;
-                keys.update(k);
+                keys.update(k, true);
                 audit.record(event.organizationId(), "key.updated", "key", k.keyId, k.name,
                         Map.of("reason", "workspace deleted", "removedWorkspace", event.slug()));
             }

@@ -249,7 +249,7 @@ public class KeyService {
             k.applyQuota(quota);
         }
         k.updatedAt = clock.instant();
-        keys.update(k);
+        keys.update(k, scope != null);
         if (c.quotaGiven()) {
             keyQuotas.write(k, quota);
         }

@@ -131,6 +131,11 @@ public abstract class ApiException extends RuntimeException {
         return new Conflict(detail);
     }
 
+    /** 409 for a write that a concurrent writer overtook (a key's version, a unique name, a serialization failure). */
+    public static ApiException concurrentChange() {
+        return conflict("The request conflicts with a concurrent change; read again and retry");
+    }
+
     public static ApiException unauthorized(String detail) {
         return new Unauthorized(detail);
     }

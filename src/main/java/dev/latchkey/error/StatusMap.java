@@ -59,7 +59,7 @@ public final class StatusMap {
             }
             // 409, not 500: a concurrent request won a race to a unique name or to the same row
             if (t instanceof java.sql.SQLException sql && CONFLICT_STATES.contains(sql.getSQLState())) {
-                return ApiException.conflict("The request conflicts with a concurrent change; read again and retry");
+                return ApiException.concurrentChange();
             }
         }
         WebApplicationException web = find(e, WebApplicationException.class);

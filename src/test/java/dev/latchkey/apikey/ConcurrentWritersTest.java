@@ -45,9 +45,9 @@ class ConcurrentWritersTest {
         ApiKey first = keys.findByKeyId(k[0]).orElseThrow();
         ApiKey stale = keys.findByKeyId(k[0]).orElseThrow();
         first.revokedAt = java.time.Instant.now();
-        keys.update(first);
+        keys.update(first, false);
         stale.name = "renamed";
-        ApiException refused = assertThrows(ApiException.class, () -> keys.update(stale));
+        ApiException refused = assertThrows(ApiException.class, () -> keys.update(stale, false));
         assertEquals(409, refused.status());
         ApiKey now = keys.findByKeyId(k[0]).orElseThrow();
         assertNotNull(now.revokedAt, "the revocation stands");
