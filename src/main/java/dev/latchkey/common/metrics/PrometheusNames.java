@@ -24,10 +24,9 @@ import io.quarkus.runtime.StartupEvent;
  * {@code \"} ({@code process_cpu_usage}), which made promtool and Telegraf reject the whole page; quotes become
  * apostrophes, and a meter without a description gets one from its name;
  * <li>library names against the conventions: gauges named {@code *_count} are renamed ({@link #RENAMED}); the pool's
- * timings in milliseconds are replaced by the same values in seconds ({@code agroal_*_time_*_seconds}); two meters
- * whose exposition cannot be made valid are left out: {@code process.cpu.time} (nanoseconds, in an abbreviated unit;
- * {@code process_cpu_usage} remains) and {@code http.server.connections} (a long-task timer written as families without
- * help text).
+ * timings in milliseconds are replaced by the same values in seconds ({@code agroal_*_time_*_seconds}); one meter whose
+ * exposition cannot be made valid is left out: {@code process.cpu.time} (nanoseconds, in an abbreviated unit;
+ * {@code process_cpu_usage} remains).
  * </ul>
  */
 public class PrometheusNames {
@@ -50,9 +49,8 @@ public class PrometheusNames {
                 // measure the same round trips, and redis_pool_* the pool
                 boolean unnamedClient = "redis".equals(id.getTag("clientType"));
                 return millis || unnamedClient || name.equals("process.cpu.time")
-                        || name.startsWith("http.server.connections")
-                                ? io.micrometer.core.instrument.config.MeterFilterReply.DENY
-                                : io.micrometer.core.instrument.config.MeterFilterReply.NEUTRAL;
+                        ? io.micrometer.core.instrument.config.MeterFilterReply.DENY
+                        : io.micrometer.core.instrument.config.MeterFilterReply.NEUTRAL;
             }
 
             @Override

@@ -52,6 +52,9 @@ class MetricsFormatTest {
         }
         assertEquals(List.of(), withoutHelp, "meters without help text");
         assertTrue(page.contains("# HELP process_cpu_usage The 'recent cpu usage'"), "quotes in help text replaced");
+        // Micrometer's HTTP server binder stays off: it costs every request, the ignored hot paths included
+        assertTrue(page.contains("latchkey_verify_duration_seconds"), "the hot path's own timing is there");
+        assertTrue(!page.contains("http_server_"), "no generic per-request HTTP meters");
     }
 
     @Test
