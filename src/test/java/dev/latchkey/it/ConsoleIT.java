@@ -89,4 +89,19 @@ class ConsoleIT {
             RestAssured.reset();
         }
     }
+
+    /** Swagger UI is part of the production build (the packaged jar, the native executable), not only of dev mode. */
+    @Test
+    void swaggerUiRendersTheApiInARealBrowser() throws Exception {
+        NodeScripts.install(TOOLS, "playwright-core", "1.64.1");
+        Path shots = Path.of("target/console-screenshots");
+        Files.createDirectories(shots);
+        String db = PostgresTestResource.recreate("latchkey_it_swagger");
+        try (ServiceProcess s = ServiceProcess.start("swagger-ui", db, Map.of())) {
+            String out = NodeScripts.run(Map.of("BASE_URL", s.baseUrl(), "SHOTS", shots.toAbsolutePath().toString(),
+                    "TOOLS", TOOLS.toAbsolutePath().toString()), "node", "src/test/js/swagger-ui-test.mjs");
+            assertTrue(out.contains("operations rendered"), out);
+            assertTrue(Files.size(shots.resolve("swagger-ui.png")) > 5_000, "swagger-ui.png saved");
+        }
+    }
 }
