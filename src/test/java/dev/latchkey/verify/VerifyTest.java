@@ -325,6 +325,13 @@ class VerifyTest {
         assertEquals(1, denied.stream().filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).sum());
         assertEquals(4, totals.stream().mapToInt(Integer::intValue).sum());
         as(o.token()).get(o.keys() + "/" + k[0]).then().body("lastUsedAt", notNullValue());
+        // the flushed times: whole hours, and the last use at the clock's time (a unit mix-up lands in 1970 or 58900)
+        List<String> hours = usage.path("items.hour");
+        assertTrue(hours.stream().allMatch(h -> java.time.Instant.parse(h).getEpochSecond() % 3600 == 0), "" + hours);
+        java.time.Instant last = java.time.Instant
+                .parse(as(o.token()).get(o.keys() + "/" + k[0]).then().extract().path("lastUsedAt"));
+        assertTrue(!last.isAfter(clock.instant()) && last.isAfter(clock.instant().minusSeconds(600)),
+                last + " against the clock's " + clock.instant());
         as(o.token()).queryParam("from", "2020-01-01T00:00:00Z").get(o.keys() + "/" + k[0] + "/usage").then()
                 .statusCode(400);
     }
