@@ -17,6 +17,7 @@ import io.restassured.http.ContentType;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyPrefix;
 import dev.latchkey.support.Api;
+import dev.latchkey.support.Http;
 import dev.latchkey.support.PostgresTestResource;
 import dev.latchkey.support.Tokens;
 
@@ -43,13 +44,6 @@ class OutageIT {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    /** Changes the service's feed has applied (one feed-lag observation each). */
-    static double feedApplied() {
-        return given().get("/q/metrics").asString().lines()
-                .filter(l -> l.startsWith("latchkey_key_feed_lag_seconds_count"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     static boolean databaseUp() {
@@ -87,7 +81,9 @@ class OutageIT {
             // the feed first applies every change written so far: applied after the keys are cached, a key's creation
             // would evict it for a reload that the cut below could fail, and the key would not be "known" any more
             long written = outboxRows(url);
-            await(() -> feedApplied() >= written, "the change feed to apply the " + written + " changes written");
+            // one feed-lag observation per change applied
+            await(() -> Http.metric(s.baseUrl(), "latchkey_key_feed_lag_seconds_count") >= written,
+                    "the change feed to apply the " + written + " changes written");
             assertEquals("VALID", code(known[1]));
             assertEquals("VALID", code(probe[1]));
             String random = KeyFormat.format(KeyPrefix.SERVICE, "Z".repeat(16), "Q".repeat(43));
