@@ -3,9 +3,7 @@
 // service fails the run. Screenshots go to $SHOTS.
 import assert from 'node:assert/strict';
 import {createRequire} from 'node:module';
-
-// playwright-core as ConsoleIT installed it (under target/, not committed)
-const {chromium} = createRequire(process.env.TOOLS + '/')('playwright-core');
+import {launchChromium} from './chromium.mjs';
 
 const BASE = process.env.BASE_URL;
 const ORG = process.env.ORG;
@@ -13,9 +11,7 @@ const WS = process.env.WS;
 const SHOTS = process.env.SHOTS;
 const problems = [];
 
-const browser = await chromium.launch({executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync']});
+const browser = await launchChromium();
 
 async function newPage(viewport = {width: 1280, height: 860}, allowed = []) {
   const context = await browser.newContext({viewport});

@@ -2,15 +2,11 @@
 // (so against a production build). It must render the management and verify operations from /q/openapi, with no
 // script error and no request leaving the service. Screenshot: $SHOTS/swagger-ui.png.
 import assert from 'node:assert/strict';
-import {createRequire} from 'node:module';
-
-const {chromium} = createRequire(process.env.TOOLS + '/')('playwright-core');
+import {launchChromium} from './chromium.mjs';
 
 const BASE = process.env.BASE_URL;
 const problems = [];
-const browser = await chromium.launch({executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync']});
+const browser = await launchChromium();
 try {
   const page = await (await browser.newContext({viewport: {width: 1280, height: 1200}})).newPage();
   page.on('pageerror', e => problems.push('script error: ' + e.message));

@@ -28,6 +28,7 @@ import dev.latchkey.support.Tokens;
 class ConsoleIT {
 
     static final Path TOOLS = Path.of("target/console-test");
+    static final Path SHOTS = Path.of("target/console-screenshots");
 
     @Test
     void theConsoleWorksInARealBrowser() throws Exception {
@@ -35,8 +36,7 @@ class ConsoleIT {
                 "Debian's chromium (src/scripts/test installs it)");
         NodeScripts.install(TOOLS, "playwright-core", "1.64.1");
         NodeScripts.install(TOOLS, "axe-core", "4.14.1");
-        Path shots = Path.of("target/console-screenshots");
-        Files.createDirectories(shots);
+        Files.createDirectories(SHOTS);
         String db = PostgresTestResource.recreate("latchkey_it_console");
         try (FakeIdentityProvider idp = new FakeIdentityProvider("latchkey-console", Tokens.user("carol@example.com"));
                 ServiceProcess s = ServiceProcess.start("console", db, Map.of());
@@ -74,7 +74,7 @@ class ConsoleIT {
             env.put("USAGE_KEY_ID", used[0]);
             env.put("USAGE_VALID", "7");
             env.put("USAGE_DENIED", "3");
-            env.put("SHOTS", shots.toAbsolutePath().toString());
+            env.put("SHOTS", SHOTS.toAbsolutePath().toString());
             env.put("TOOLS", TOOLS.toAbsolutePath().toString());
             env.put("OIDC_BASE_URL", sso.baseUrl());
             env.put("IDP_URL", idp.url());
@@ -83,7 +83,7 @@ class ConsoleIT {
             assertEquals(1, idp.tokensIssued(), "one code exchanged, its verifier matching the challenge");
             for (String png : List.of("sign-in", "create-api-key", "new-key-once", "workspace-keys",
                     "organization-keys", "audit-log", "key-usage", "keys-360px", "members")) {
-                assertTrue(Files.size(shots.resolve(png + ".png")) > 5_000, png + ".png saved");
+                assertTrue(Files.size(SHOTS.resolve(png + ".png")) > 5_000, png + ".png saved");
             }
         } finally {
             RestAssured.reset();
@@ -94,14 +94,13 @@ class ConsoleIT {
     @Test
     void swaggerUiRendersTheApiInARealBrowser() throws Exception {
         NodeScripts.install(TOOLS, "playwright-core", "1.64.1");
-        Path shots = Path.of("target/console-screenshots");
-        Files.createDirectories(shots);
+        Files.createDirectories(SHOTS);
         String db = PostgresTestResource.recreate("latchkey_it_swagger");
         try (ServiceProcess s = ServiceProcess.start("swagger-ui", db, Map.of())) {
-            String out = NodeScripts.run(Map.of("BASE_URL", s.baseUrl(), "SHOTS", shots.toAbsolutePath().toString(),
+            String out = NodeScripts.run(Map.of("BASE_URL", s.baseUrl(), "SHOTS", SHOTS.toAbsolutePath().toString(),
                     "TOOLS", TOOLS.toAbsolutePath().toString()), "node", "src/test/js/swagger-ui-test.mjs");
             assertTrue(out.contains("operations rendered"), out);
-            assertTrue(Files.size(shots.resolve("swagger-ui.png")) > 5_000, "swagger-ui.png saved");
+            assertTrue(Files.size(SHOTS.resolve("swagger-ui.png")) > 5_000, "swagger-ui.png saved");
         }
     }
 }
