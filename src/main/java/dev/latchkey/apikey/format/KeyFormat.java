@@ -1,7 +1,6 @@
 package dev.latchkey.apikey.format;
 
 import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
 
 /**
  * The key format of DESIGN §2: {@code <prefix><keyId><secret><checksum>} where keyId is 16 base62 characters, the
@@ -64,9 +63,7 @@ public final class KeyFormat {
         }
         byte[] raw = key.getBytes(StandardCharsets.US_ASCII);
         int checksumStart = raw.length - CHECKSUM_LENGTH;
-        CRC32 crc = new CRC32();
-        crc.update(raw, 0, checksumStart);
-        if (crc.getValue() != Base62.decode(raw, checksumStart, CHECKSUM_LENGTH)) {
+        if (Crc32.of(raw, 0, checksumStart) != Base62.decode(raw, checksumStart, CHECKSUM_LENGTH)) {
             return null;
         }
         return new ParsedKey(prefix, key.substring(start, start + KEY_ID_LENGTH), raw, start + KEY_ID_LENGTH);
@@ -79,8 +76,7 @@ public final class KeyFormat {
 
     /** CRC32 of {@code head} as 6 base62 characters. */
     static String checksum(String head) {
-        CRC32 crc = new CRC32();
-        crc.update(head.getBytes(StandardCharsets.US_ASCII));
-        return Base62.encode(crc.getValue(), CHECKSUM_LENGTH);
+        byte[] b = head.getBytes(StandardCharsets.US_ASCII);
+        return Base62.encode(Crc32.of(b, 0, b.length), CHECKSUM_LENGTH);
     }
 }
