@@ -3,8 +3,6 @@ package dev.latchkey.usage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 
 import javax.sql.DataSource;
 
@@ -52,52 +50,41 @@ public class UsageFlusher {
 
     /** Writes everything counted so far; false (and nothing lost) when the database refused. */
     public synchronized boolean flush() {
-        UsageRecorder.Drained batch = recorder.drain();
+        UsageBatch batch = recorder.drain();
         if (batch.isEmpty()) {
             return true;
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            // one statement per table, whatever the batch size: arrays unnested by PostgreSQL
+            // one statement per table, whatever the batch size: arrays of numbers unnested by PostgreSQL, which also
+            // sums repeated rows and builds the times (no object per row here: see UsageBatch). Rows are written in
+            // key order, so replicas flushing the same keys at once take their row locks in the same order.
             try (PreparedStatement counts = c.prepareStatement(
                     """
                             insert into key_usage_hourly (api_key_id, hour, outcome, count)
-                            select * from unnest(?::bigint[], ?::timestamptz[], ?::varchar[], ?::bigint[])
+                            select u.id, timestamptz 'epoch' + u.h * interval '1 second', u.o, sum(u.n)
+                              from unnest(?::bigint[], ?::bigint[], ?::varchar[], ?::bigint[]) as u(id, h, o, n)
+                             group by u.id, u.h, u.o
+                             order by u.id, u.h, u.o
                             on conflict (api_key_id, hour, outcome) do update set count = key_usage_hourly.count + excluded.count
                             """);
                     PreparedStatement used = c.prepareStatement("""
                             insert into key_last_used (api_key_id, at)
-                            select u.id, u.at from unnest(?::bigint[], ?::timestamptz[]) as u(id, at)
+                            select u.id, timestamptz 'epoch' + max(u.ms) * interval '1 millisecond'
+                              from unnest(?::bigint[], ?::bigint[]) as u(id, ms)
                               join api_keys k on k.id = u.id
+                             group by u.id
+                             order by u.id
                             on conflict (api_key_id) do update set at = greatest(key_last_used.at, excluded.at)
                             """)) {
-                int n = batch.counts().size();
-                Long[] ids = new Long[n];
-                Timestamp[] hours = new Timestamp[n];
-                String[] outcomes = new String[n];
-                Long[] values = new Long[n];
-                for (int i = 0; i < n; i++) {
-                    UsageRecorder.Count cnt = batch.counts().get(i);
-                    ids[i] = cnt.keyPk();
-                    hours[i] = Timestamp.from(Instant.ofEpochSecond(cnt.hourEpochSecond()));
-                    outcomes[i] = cnt.code().name();
-                    values[i] = cnt.count();
-                }
-                counts.setArray(1, c.createArrayOf("bigint", ids));
-                counts.setArray(2, c.createArrayOf("timestamptz", hours));
-                counts.setArray(3, c.createArrayOf("varchar", outcomes));
-                counts.setArray(4, c.createArrayOf("bigint", values));
+                // long[] parameters go to the driver as they are (pgjdbc sends primitive arrays without boxing)
+                counts.setObject(1, batch.countKeyPks());
+                counts.setObject(2, batch.countHours());
+                counts.setArray(3, c.createArrayOf("varchar", batch.countOutcomes()));
+                counts.setObject(4, batch.countValues());
                 counts.executeUpdate();
-                int m = batch.lastUsed().size();
-                Long[] keys = new Long[m];
-                Timestamp[] ats = new Timestamp[m];
-                int j = 0;
-                for (var e : batch.lastUsed().entrySet()) {
-                    keys[j] = e.getKey();
-                    ats[j++] = Timestamp.from(Instant.ofEpochMilli(e.getValue()));
-                }
-                used.setArray(1, c.createArrayOf("bigint", keys));
-                used.setArray(2, c.createArrayOf("timestamptz", ats));
+                used.setObject(1, batch.usedKeyPks());
+                used.setObject(2, batch.usedAtMillis());
                 used.executeUpdate();
                 c.commit();
                 return true;

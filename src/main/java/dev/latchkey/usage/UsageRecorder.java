@@ -1,7 +1,5 @@
 package dev.latchkey.usage;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,30 +19,16 @@ import dev.latchkey.verify.VerifyCode;
 @Singleton
 public class UsageRecorder {
 
-    /** A drained count. */
-    public record Count(long keyPk, long hourEpochSecond, VerifyCode code, long count) {
-    }
-
-    /** What one flush takes out: counts summed per (key, hour, outcome), and last uses per key. */
-    public record Drained(List<Count> counts, Map<Long, Long> lastUsed) {
-        public boolean isEmpty() {
-            return counts.isEmpty() && lastUsed.isEmpty();
-        }
-    }
-
     /** Receives counts. */
     @FunctionalInterface
-    interface CountSink {
+    public interface CountSink {
         void accept(long keyPk, long hourEpochSecond, VerifyCode code, long n);
     }
 
     /** Receives last uses. */
     @FunctionalInterface
-    interface LastUsedSink {
+    public interface LastUsedSink {
         void accept(long keyPk, long atMillis);
-    }
-
-    private record Slot(long keyPk, long hourEpochSecond, VerifyCode code) {
     }
 
     /** Where the live counters are (the key cache's entries). */
@@ -55,9 +39,8 @@ public class UsageRecorder {
      */
     private final Map<UsageCounters, Integer> retired = new IdentityHashMap<>();
     private int flushes;
-    /** Counts of finished hours and of failed flushes, waiting for the next flush. */
-    private final List<Count> pending = new ArrayList<>();
-    private final Map<Long, Long> pendingLastUsed = new HashMap<>();
+    /** Counts of finished hours and what failed flushes put back, waiting for the next flush. */
+    private final UsageBatch pending = new UsageBatch();
 
     /** Counts one outcome for a key. */
     public void record(UsageCounters key, VerifyCode code, long nowMillis) {
@@ -80,24 +63,19 @@ public class UsageRecorder {
 
     void addCount(long keyPk, long hourEpochSecond, VerifyCode code, long n) {
         synchronized (pending) {
-            pending.add(new Count(keyPk, hourEpochSecond, code, n));
+            pending.addCount(keyPk, hourEpochSecond, code, n);
         }
     }
 
-    /** Takes out everything counted so far, summed per (key, hour, outcome). */
-    public Drained drain() {
-        Map<Slot, Long> sums = new HashMap<>();
-        Map<Long, Long> used = new HashMap<>();
+    /** Takes out everything counted so far (not summed: see {@link UsageBatch}). */
+    public UsageBatch drain() {
+        UsageBatch out = new UsageBatch();
         synchronized (pending) {
-            for (Count c : pending) {
-                sums.merge(new Slot(c.keyPk(), c.hourEpochSecond(), c.code()), c.count(), Long::sum);
-            }
+            out.addAll(pending);
             pending.clear();
-            used.putAll(pendingLastUsed);
-            pendingLastUsed.clear();
         }
-        CountSink countSink = (pk, hour, code, n) -> sums.merge(new Slot(pk, hour, code), n, Long::sum);
-        LastUsedSink usedSink = (pk, at) -> used.merge(pk, at, Math::max);
+        CountSink countSink = out::addCount;
+        LastUsedSink usedSink = out::addLastUsed;
         for (UsageCounters key : source.get()) {
             if (key.dirty()) {
                 key.drain(countSink, usedSink);
@@ -110,16 +88,13 @@ public class UsageRecorder {
                 return e.getValue() < now; // drained by two flushes: no request holds it any more
             });
         }
-        List<Count> counts = new ArrayList<>(sums.size());
-        sums.forEach((s, n) -> counts.add(new Count(s.keyPk(), s.hourEpochSecond(), s.code(), n)));
-        return new Drained(counts, used);
+        return out;
     }
 
     /** Puts a drained batch back after a failed flush. */
-    public void restore(Drained drained) {
+    public void restore(UsageBatch drained) {
         synchronized (pending) {
-            pending.addAll(drained.counts());
-            drained.lastUsed().forEach((k, v) -> pendingLastUsed.merge(k, v, Math::max));
+            pending.addAll(drained);
         }
     }
 
@@ -127,7 +102,7 @@ public class UsageRecorder {
     public long backlog() {
         synchronized (retired) {
             synchronized (pending) {
-                return pending.size() + pendingLastUsed.size() + retired.size();
+                return pending.rows() + retired.size();
             }
         }
     }

@@ -32,7 +32,7 @@ class UsageRecorderTest {
     }
 
     @Test
-    void countsAreSummedPerKeyHourAndOutcome() {
+    void countsArePerKeyHourAndOutcome() {
         Key a = new Key(1);
         UsageRecorder r = recorder(List.of(a));
         long t = 1_000 * HOUR + 5;
@@ -40,11 +40,12 @@ class UsageRecorderTest {
         r.record(a, VerifyCode.VALID, t + 2_000);
         r.record(a, VerifyCode.RATE_LIMITED, t + 3_000);
         r.record(a, VerifyCode.VALID, t + HOUR); // next hour
-        UsageRecorder.Drained d = r.drain();
+        UsageBatch d = r.drain();
         Map<String, Long> got = new HashMap<>();
-        d.counts().forEach(c -> got.put(c.hourEpochSecond() / 3600 + ":" + c.code(), c.count()));
-        assertEquals(Map.of("1000:VALID", 2L, "1000:RATE_LIMITED", 1L, "1001:VALID", 1L), got);
-        assertEquals(Map.of(1L, t + HOUR), d.lastUsed());
+        d.forEachCount((pk, hour, code, n) -> got.merge(pk + "@" + hour / 3600 + ":" + code, n, Long::sum));
+        assertEquals(Map.of("1@1000:VALID", 2L, "1@1000:RATE_LIMITED", 1L, "1@1001:VALID", 1L), got);
+        assertEquals(4, d.rows(), "three counts (one per key, hour and outcome) and one last use");
+        assertEquals(Map.of(1L, t + HOUR), lastUsed(d));
         assertTrue(r.drain().isEmpty(), "drained means gone");
         assertEquals(0, r.backlog());
     }
@@ -54,12 +55,16 @@ class UsageRecorderTest {
         Key a = new Key(1);
         UsageRecorder r = recorder(List.of(a));
         r.record(a, VerifyCode.VALID, 7 * HOUR);
-        UsageRecorder.Drained d = r.drain();
+        UsageBatch d = r.drain();
         r.restore(d);
+        assertEquals(2, r.backlog(), "the count and the last use wait for the next flush");
         r.record(a, VerifyCode.VALID, 7 * HOUR + 10);
-        UsageRecorder.Drained again = r.drain();
-        assertEquals(1, again.counts().size());
-        assertEquals(2, again.counts().get(0).count());
+        UsageBatch again = r.drain();
+        Map<Long, Long> sums = new HashMap<>();
+        add(sums, again);
+        assertEquals(Map.of(1L, 2L), sums, "the put-back count and the new one (summed by the flush's SQL)");
+        assertEquals(Map.of(1L, 7 * HOUR + 10), lastUsed(again));
+        assertEquals(0, r.backlog());
     }
 
     @Test
@@ -134,7 +139,14 @@ class UsageRecorderTest {
         assertEquals(0, r.backlog(), "an entry without counts is not kept");
     }
 
-    private static void add(Map<Long, Long> sums, UsageRecorder.Drained d) {
-        d.counts().forEach(c -> sums.merge(c.keyPk(), c.count(), Long::sum));
+    private static void add(Map<Long, Long> sums, UsageBatch d) {
+        d.forEachCount((pk, hour, code, n) -> sums.merge(pk, n, Long::sum));
+    }
+
+    /** The latest use per key (the flush's SQL keeps the greatest). */
+    private static Map<Long, Long> lastUsed(UsageBatch d) {
+        Map<Long, Long> out = new HashMap<>();
+        d.forEachLastUsed((pk, at) -> out.merge(pk, at, Math::max));
+        return out;
     }
 }
