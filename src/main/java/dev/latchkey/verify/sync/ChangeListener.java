@@ -53,6 +53,8 @@ public class ChangeListener {
     private final String user;
     private final Optional<String> password;
     private final ChangeFeed feed = new ChangeFeed(0);
+    /** The feed's horizon after the last poll, for other threads (the feed itself is this thread's alone). */
+    private volatile long horizonAfterPoll;
     /** Reloads evicted keys; when it falls behind, reloads are dropped (requests load the keys themselves). */
     private final ThreadPoolExecutor reloads = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(64), r -> {
@@ -150,7 +152,16 @@ public class ChangeListener {
             reload(c);
             feed.drain(outbox, BATCH, this::apply);
         }
+        horizonAfterPoll = feed.horizon();
         cache.markInSync();
+    }
+
+    /**
+     * Every transaction below this had been applied at the last poll. Once it is above the pruner's mark, no row this
+     * replica could have missed was pruned, so that mark makes it reload no more.
+     */
+    long horizonAfterPoll() {
+        return horizonAfterPoll;
     }
 
     /** Refreshes what the changes name: keys (evict, reload), organizations' shared state, members' rights. */
