@@ -15,7 +15,10 @@ import io.quarkus.runtime.ImageMode;
 final class Crc32 {
 
     private static final int[] TABLE = new int[256];
-    /** Read once: the class is initialised when the executable runs (run-time initialisation is GraalVM's default). */
+    /**
+     * Read once, when the class is initialised. The build lists this class for run-time initialisation
+     * (application.properties): GraalVM would otherwise run this initialiser at build time and see the build.
+     */
     private static final boolean NATIVE = ImageMode.current() == ImageMode.NATIVE_RUN;
 
     static {
