@@ -8,9 +8,9 @@ import dev.latchkey.verify.VerifyCode;
  * Drained usage, column by column: counts as (key, hour, outcome, count) rows and last uses as (key, time) rows, each
  * column one growing array. A flush of 100,000 used keys is a handful of arrays here, not 100,000 objects: whatever a
  * flush holds survives young collections while the database writes it, and in the native executable's serial collector
- * a flush made of small objects made young collections of up to 150 ms and full ones of up to 260 ms (README "Native
- * executable"). Rows are not summed here: the same (key, hour, outcome) may appear more than once (a count put back
- * after a failed flush, an entry drained again after leaving the cache), and the flush's SQL sums them.
+ * a flush made of small objects made young collections of up to 150 ms (README "Native executable"). Rows are not
+ * summed here: the same (key, hour, outcome) may appear more than once (a count put back after a failed flush, an entry
+ * drained again after leaving the cache), and the flush's SQL sums them.
  */
 public final class UsageBatch {
 
