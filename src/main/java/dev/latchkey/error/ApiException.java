@@ -20,6 +20,9 @@ import java.util.List;
  */
 public abstract class ApiException extends RuntimeException {
 
+    /** Seconds a 503 asks the caller to wait ({@code Retry-After}): the database, not the request, is at fault. */
+    public static final int RETRY_AFTER_SECONDS = 5;
+
     private final int status;
     private final String code;
     private final String title;

@@ -1,8 +1,7 @@
 package dev.latchkey.error;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -14,15 +13,16 @@ import dev.latchkey.common.http.RequestInfo;
 
 /**
  * Where the REST resources' failures become answers: classified by {@link StatusMap}, written by {@link Problems} —
- * problem+json, or Elastic's error shape under {@code /api/as/}. Nothing a client sends may produce a 5xx; an
- * unexpected failure is logged with the request id and answered without internals.
+ * problem+json, or the {@link ErrorShape} registered for the request's path. Nothing a client sends may produce a 5xx;
+ * an unexpected failure is logged with the request id and answered without internals.
  */
 public class ProblemMapper {
 
-    static final String ELASTIC_PATH = "/api/as/";
-
     @Inject
     RequestInfo requestInfo;
+
+    @Inject
+    Instance<ErrorShape> shapes;
 
     /** Quarkus REST has built-in mappers for these Jackson exceptions; ours must be as specific to win. */
     @ServerExceptionMapper
@@ -67,21 +67,18 @@ public class ProblemMapper {
     }
 
     private Response answer(ApiException e) {
-        Response.ResponseBuilder builder;
         String path = requestInfo.path();
-        if (path != null && path.startsWith(ELASTIC_PATH)) {
-            builder = Response.status(Problems.elasticStatus(e)).type(MediaType.APPLICATION_JSON)
-                    .entity(Problems.elasticJson(e));
-        } else {
-            builder = Response.status(e.status()).type(Problems.MEDIA_TYPE)
-                    .entity(Problems.json(e, requestInfo.requestId()));
+        String requestId = requestInfo.requestId();
+        ErrorShape shape = null;
+        for (ErrorShape s : shapes) {
+            if (path != null && path.startsWith(s.pathPrefix())) {
+                shape = s;
+            }
         }
-        if (e.status() == 401) {
-            builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        }
-        if (e.status() == 503) {
-            builder.header("Retry-After", "5");
-        }
+        Response.ResponseBuilder builder = shape == null
+                ? Response.status(e.status()).type(Problems.MEDIA_TYPE).entity(Problems.json(e, requestId))
+                : Response.status(shape.status(e)).type(shape.mediaType()).entity(shape.body(e, requestId));
+        Problems.headers(e, builder::header);
         return builder.build();
     }
 }

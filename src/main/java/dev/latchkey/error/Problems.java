@@ -3,8 +3,6 @@ package dev.latchkey.error;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -15,9 +13,9 @@ import dev.latchkey.common.http.RequestIds;
 
 /**
  * The one writer of error answers, for the REST resources ({@link ProblemMapper}) and the Vert.x routes alike: RFC 9457
- * problem+json with the stable {@code code} and the request id, or — for the Elastic-compatible API, which only renders
- * errors differently — Elastic's {@code {"errors": ["…"]}}. Written with Jackson's streaming generator, so nothing
- * needs reflection (native images).
+ * problem+json with the stable {@code code} and the request id (or another {@link ErrorShape} a feature registers for
+ * its paths), and the same headers for every shape ({@link #headers}). Written with Jackson's streaming generator, so
+ * nothing needs reflection (native images).
  */
 public final class Problems {
 
@@ -56,34 +54,16 @@ public final class Problems {
     }
 
     /**
-     * Elastic's status for an error: as ours, except that a conflict (a name already taken) is Elastic's 400.
+     * The headers every error answer carries, whatever its shape: {@code WWW-Authenticate: Bearer} on a 401,
+     * {@code Retry-After} on a 503 (the database, not the request, is at fault).
      */
-    public static int elasticStatus(ApiException e) {
-        return e.status() == 409 ? 400 : e.status();
-    }
-
-    /** Elastic's body for an error: one message per field error, else the detail. */
-    public static String elasticJson(ApiException e) {
-        List<String> messages = new ArrayList<>();
-        for (ApiException.FieldError f : e.errors()) {
-            messages.add(f.field() == null ? f.message() : f.field() + " " + f.message());
+    public static void headers(ApiException e, java.util.function.BiConsumer<String, String> header) {
+        if (e.status() == 401) {
+            header.accept("WWW-Authenticate", "Bearer");
         }
-        if (messages.isEmpty()) {
-            messages.add(e.getMessage());
+        if (e.status() == 503) {
+            header.accept("Retry-After", String.valueOf(ApiException.RETRY_AFTER_SECONDS));
         }
-        StringWriter out = new StringWriter(128);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("errors");
-            for (String m : messages) {
-                g.writeString(m);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException x) {
-            throw new UncheckedIOException(x);
-        }
-        return out.toString();
     }
 
     /** Ends a Vert.x route's request with the problem answer. */
@@ -94,9 +74,7 @@ public final class Problems {
     private static void send(RoutingContext ctx, ApiException e, String requestId) {
         var response = ctx.response().setStatusCode(e.status()).putHeader("Content-Type", MEDIA_TYPE)
                 .putHeader(RequestIds.HEADER, requestId);
-        if (e.status() == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer");
-        }
+        headers(e, response::putHeader);
         response.end(json(e, requestId));
     }
 

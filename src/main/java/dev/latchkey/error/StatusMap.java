@@ -31,6 +31,9 @@ public final class StatusMap {
     /** PostgreSQL's unique violation, serialization failure and deadlock: a concurrent writer won. */
     private static final java.util.Set<String> CONFLICT_STATES = java.util.Set.of("23505", "40001", "40P01");
 
+    /** PostgreSQL's admin_shutdown, crash_shutdown and cannot_connect_now. */
+    private static final java.util.Set<String> SHUTTING_DOWN = java.util.Set.of("57P01", "57P02", "57P03");
+
     private StatusMap() {
     }
 
@@ -123,12 +126,26 @@ public final class StatusMap {
         }
     }
 
-    /** A lost or refused database connection, or a pool that could not get one in time. */
+    /** Whether a failure, or one of its causes, is the database being unreachable ({@link #databaseUnavailable}). */
+    public static boolean databaseUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (databaseUnavailable(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A lost or refused database connection (SQLSTATE class 08), a server shutting down or starting up (57P01-57P03: a
+     * restart, a failover), or a pool that could not get a connection in time.
+     */
     private static boolean databaseUnavailable(Throwable t) {
         if (t instanceof java.sql.SQLException sql) {
             String state = sql.getSQLState();
-            return (state != null && state.startsWith("08"))
-                    || (sql.getMessage() != null && sql.getMessage().contains("Acquisition timeout"));
+            return (state != null && (state.startsWith("08") || SHUTTING_DOWN.contains(state)))
+                    || (sql.getMessage() != null
+                            && sql.getMessage().toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout"));
         }
         return false;
     }

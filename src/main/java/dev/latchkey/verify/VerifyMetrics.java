@@ -34,6 +34,7 @@ public class VerifyMetrics {
     public static final String FEED_LAG = "latchkey.key.feed.lag";
     public static final String FEED_PENDING = "latchkey.key.feed.pending";
     public static final String USAGE_BACKLOG = "latchkey.usage.flush.backlog";
+    public static final String LOAD_FAILURES = "latchkey.key.load.failures";
 
     /** Sub-millisecond work needs sub-millisecond buckets. */
     private static final Duration[] SLO = { Duration.ofNanos(25_000), Duration.ofNanos(50_000),
@@ -57,6 +58,8 @@ public class VerifyMetrics {
     private final Timer feedLag;
     private final Counter rateDenials;
     private final Counter quotaDenials;
+    private final Counter loadsUnreachable;
+    private final Counter loadsFailed;
 
     public VerifyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -89,6 +92,10 @@ public class VerifyMetrics {
                 .description("Calls refused by a rate limit or a quota").register(registry);
         quotaDenials = Counter.builder("latchkey.limit.denials").tag("limit", "quota")
                 .description("Calls refused by a rate limit or a quota").register(registry);
+        loadsUnreachable = Counter.builder(LOAD_FAILURES).tag("reason", "database_unreachable")
+                .description("Key loads on the verify path that failed (answered UNAVAILABLE)").register(registry);
+        loadsFailed = Counter.builder(LOAD_FAILURES).tag("reason", "error")
+                .description("Key loads on the verify path that failed (answered UNAVAILABLE)").register(registry);
         repairs = Counter.builder(CACHE_REPAIRS)
                 .description("Entries fixed by the resync (a change that bypassed the change feed)").register(registry);
     }
@@ -113,6 +120,11 @@ public class VerifyMetrics {
 
     void miss() {
         misses.increment();
+    }
+
+    /** Counts a failed key load: the database unreachable, or anything else (a bug, a query PostgreSQL refused). */
+    void loadFailed(boolean unreachable) {
+        (unreachable ? loadsUnreachable : loadsFailed).increment();
     }
 
     /** Counts entries refreshed or evicted by changes. */

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.error.StatusMap;
 import dev.latchkey.limit.QuotaSpec;
 import dev.latchkey.limit.Quotas;
 import dev.latchkey.limit.RateLimiter;
@@ -35,7 +36,7 @@ import dev.latchkey.verify.cache.Resolved;
 public class VerifyService {
 
     private static final Logger LOG = Logger.getLogger(VerifyService.class);
-    /** A load that failed: the database is needed and unreachable. */
+    /** A load that failed: the answer needs the database and it could not be read. */
     private static final Resolved UNREACHABLE = new Resolved(null, null, null);
 
     private final KeyCache cache;
@@ -137,12 +138,22 @@ public class VerifyService {
         return new Resolved(k, org, owner);
     }
 
-    /** Loads (and caches); null when there is no such key, UNREACHABLE when the database cannot be reached. */
+    /**
+     * Loads (and caches); null when there is no such key, UNREACHABLE when it could not be loaded. Either way a failed
+     * load answers UNAVAILABLE (never a guess), but only the database being unreachable is expected: it is counted and
+     * logged at DEBUG (an outage would flood the log), anything else — a bug, a query PostgreSQL refused — at ERROR.
+     */
     private Resolved load(String keyId) {
         try {
             return refresher.load(keyId);
         } catch (SQLException | RuntimeException e) {
-            LOG.debugf("key load failed: %s", e.getMessage());
+            boolean unreachable = StatusMap.databaseUnreachable(e);
+            metrics.loadFailed(unreachable);
+            if (unreachable) {
+                LOG.debugf("key load failed, the database is unreachable: %s", e.getMessage());
+            } else {
+                LOG.error("key load failed", e);
+            }
             return UNREACHABLE;
         }
     }
