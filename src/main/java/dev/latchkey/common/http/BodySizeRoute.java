@@ -1,6 +1,10 @@
 package dev.latchkey.common.http;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import io.vertx.core.http.HttpHeaders;
@@ -11,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.Problems;
-import dev.latchkey.verify.http.VerifyRoutes;
 
 /**
  * Answers a request whose declared {@code Content-Length} is over {@code latchkey.http.max-body-size} with 413
@@ -33,9 +36,14 @@ public class BodySizeRoute {
     static final long DRAIN_TIMEOUT_MS = 30_000;
 
     private final long maxBytes;
+    /** Routes with a smaller limit, by path. */
+    private final Map<String, Long> tighter = new HashMap<>();
 
-    public BodySizeRoute(LatchkeyConfig config) {
+    public BodySizeRoute(LatchkeyConfig config, Instance<RouteBodyLimit> limits) {
         this.maxBytes = config.http().maxBodySize().asLongValue();
+        for (RouteBodyLimit l : limits) {
+            tighter.put(l.path(), Math.min(maxBytes, l.maxBytes()));
+        }
     }
 
     void routes(@Observes Router router) {
@@ -56,7 +64,8 @@ public class BodySizeRoute {
             Problems.send(ctx, ApiException.badRequest("bad_request", "Content-Length is not a number"));
             return;
         }
-        long limit = "/verify".equals(ctx.request().path()) ? Math.min(maxBytes, VerifyRoutes.MAX_BODY) : maxBytes;
+        Long route = tighter.isEmpty() ? null : tighter.get(ctx.request().path());
+        long limit = route != null ? route : maxBytes;
         if (declared <= limit) {
             ctx.next();
             return;

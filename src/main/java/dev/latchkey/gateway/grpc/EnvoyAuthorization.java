@@ -1,7 +1,6 @@
 package dev.latchkey.gateway.grpc;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
@@ -18,43 +17,44 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 
 import dev.latchkey.common.Cidr;
+import dev.latchkey.common.http.RequestIds;
+import dev.latchkey.error.ApiException;
+import dev.latchkey.error.Problems;
+import dev.latchkey.gateway.GatewayAnswer;
+import dev.latchkey.gateway.GatewayQuestion;
 import dev.latchkey.gateway.token.IdentityTokens;
-import dev.latchkey.security.Permissions;
 import dev.latchkey.verify.Decision;
 import dev.latchkey.verify.VerifyCode;
 import dev.latchkey.verify.VerifyMetrics;
 import dev.latchkey.verify.VerifyRequest;
 import dev.latchkey.verify.VerifyService;
-import dev.latchkey.verify.http.PresentedKey;
+import dev.latchkey.verify.http.VerifyJson;
 
 /**
  * Envoy ext_authz over gRPC ({@code envoy.service.auth.v3.Authorization/Check}), served on the main HTTP port (HTTP/2
- * cleartext): the same decisions, codes and identity headers as {@code /authorize}. The key, workspace and permission
- * come from the original request's headers (lower-case in gRPC), or context extensions {@code workspace} /
- * {@code permission}; the original method and path (for route rules) from {@code attributes.request.http}; the client
- * address from {@code attributes.source}. Every well-formed check answers a {@code CheckResponse}: allowed with
- * {@code OkHttpResponse} headers, denied with {@code DeniedHttpResponse} (status, {@code x-latchkey-code},
- * {@code retry-after}) and {@code status.code} PERMISSION_DENIED, UNAUTHENTICATED, RESOURCE_EXHAUSTED or UNAVAILABLE.
+ * cleartext). The question is read as {@code /authorize} reads it ({@link GatewayQuestion}: the original request's
+ * headers, lower-case in gRPC, or the context extensions {@code workspace}, {@code permission}, {@code token}); the
+ * original method and path (for route rules) come from {@code attributes.request.http}, the client address from
+ * {@code attributes.source}. The answer is {@link GatewayAnswer}'s, rendered as a {@code CheckResponse}: allowed, an
+ * {@code OkHttpResponse} whose identity headers go upstream and whose rate-limit headers go back to the client
+ * ({@code response_headers_to_add}); denied, a {@code DeniedHttpResponse} with the status, headers and body
+ * {@code /authorize} would send, and {@code status.code} UNAUTHENTICATED, PERMISSION_DENIED, RESOURCE_EXHAUSTED,
+ * UNAVAILABLE — or INVALID_ARGUMENT for the 400 of an unreadable {@code x-latchkey-permission}.
  */
 @GrpcService
 public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(EnvoyAuthorization.class);
 
-    /** google.rpc.Code values. */
-    static final int OK = 0;
-    static final int PERMISSION_DENIED = 7;
-    static final int RESOURCE_EXHAUSTED = 8;
-    static final int UNAVAILABLE = 14;
-    static final int UNAUTHENTICATED = 16;
-
     private final VerifyService verify;
     private final IdentityTokens tokens;
+    private final VerifyJson json;
     private final Clock clock;
 
-    public EnvoyAuthorization(VerifyService verify, IdentityTokens tokens, Clock clock) {
+    public EnvoyAuthorization(VerifyService verify, IdentityTokens tokens, VerifyJson json, Clock clock) {
         this.verify = verify;
         this.tokens = tokens;
+        this.json = json;
         this.clock = clock;
     }
 
@@ -65,7 +65,7 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
         } catch (RuntimeException e) {
             // never an RPC failure: Envoy would apply failure_mode_allow; a bug answers 503 like a lost database
             LOG.error("ext_authz check failed", e);
-            observer.onNext(denied(Decision.of(VerifyCode.UNAVAILABLE), 0));
+            observer.onNext(answer(Decision.of(VerifyCode.UNAVAILABLE), null));
             observer.onCompleted();
         }
     }
@@ -74,17 +74,14 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
         AttributeContext.HttpRequest http = request.getAttributes().getRequest().getHttp();
         Map<String, String> headers = http.getHeadersMap();
         Map<String, String> extensions = request.getAttributes().getContextExtensionsMap();
-        String key = PresentedKey.of(headers.get("authorization"), headers.get("x-api-key"));
-        if (key == null || key.isEmpty()) {
-            observer.onNext(denied(Decision.missing(), 0));
+        GatewayQuestion q = GatewayQuestion.read(headers::get, extensions::get);
+        if (q.invalid() != null) {
+            observer.onNext(invalid(GatewayAnswer.invalid(q), headers.get("x-request-id")));
             observer.onCompleted();
             return;
         }
-        String workspace = first(headers.get("x-latchkey-workspace"), extensions.get("workspace"));
-        String permission = first(headers.get("x-latchkey-permission"), extensions.get("permission"));
-        List<String> permissions = permission == null ? null : Permissions.parseList(permission);
-        if (permission != null && permissions == null) {
-            observer.onNext(denied(Decision.of(VerifyCode.INSUFFICIENT_PERMISSIONS), 0));
+        if (q.noKey()) {
+            observer.onNext(answer(Decision.missing(), q));
             observer.onCompleted();
             return;
         }
@@ -103,66 +100,70 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
                 return path;
             }
         };
-        verify.verify(new VerifyRequest(key, workspace, permissions, () -> ip, original),
+        verify.verify(new VerifyRequest(q.key(), q.workspace(), q.permissions(), () -> ip, original),
                 VerifyMetrics.Endpoint.AUTHORIZE).onComplete(ar -> {
                     CheckResponse answer;
                     try {
-                        answer = ar.failed() ? denied(Decision.of(VerifyCode.UNAVAILABLE), 0)
-                                : ar.result().valid()
-                                        ? allowed(ar.result(),
-                                                tokens.wanted(first(headers.get("x-latchkey-want-token"),
-                                                        extensions.get("token"))))
-                                        : denied(ar.result(), clock.millis());
+                        answer = answer(ar.failed() ? Decision.of(VerifyCode.UNAVAILABLE) : ar.result(), q);
                     } catch (RuntimeException e) {
                         LOG.error("ext_authz answer failed", e);
-                        answer = denied(Decision.of(VerifyCode.UNAVAILABLE), 0);
+                        answer = answer(Decision.of(VerifyCode.UNAVAILABLE), null);
                     }
                     observer.onNext(answer);
                     observer.onCompleted();
                 });
     }
 
-    private CheckResponse allowed(Decision d, boolean withToken) {
-        OkHttpResponse.Builder ok = OkHttpResponse.newBuilder().addHeaders(header("x-latchkey-key-id", d.key().keyId()))
-                .addHeaders(header("x-latchkey-organization", d.org().slug()))
-                .addHeaders(header("x-latchkey-actor", d.key().actorHeader()))
-                .addHeaders(header("x-latchkey-permissions", d.permissionsHeader()));
-        if (withToken) {
-            ok.addHeaders(header("x-latchkey-token", tokens.tokenFor(d, clock.millis())));
+    /** The decision as {@link GatewayAnswer} maps it, rendered for Envoy; {@code q} null: an answer of our own. */
+    CheckResponse answer(Decision d, GatewayQuestion q) {
+        long now = clock.millis();
+        String token = d.valid() && q != null && tokens.wanted(q.wantToken()) ? tokens.tokenFor(d, now) : null;
+        Rendered r = new Rendered();
+        GatewayAnswer.write(d, q != null && q.nginx(), token, now, r);
+        if (d.valid()) {
+            return r.response.setOkResponse(r.ok).build();
         }
-        return CheckResponse.newBuilder().setStatus(com.google.rpc.Status.newBuilder().setCode(OK)).setOkResponse(ok)
-                .build();
+        return r.response.setDeniedResponse(r.denied.addHeaders(option("content-type", "application/json"))
+                .setBody(json.write(d.codeOnly()).toString())).build();
     }
 
-    static CheckResponse denied(Decision d, long nowMillis) {
-        VerifyCode code = d.code();
-        long retryAfter = d.retryAfterSeconds(nowMillis);
-        int status = code.gatewayStatus(false, retryAfter > 0);
+    /** The 400 of a question that could not be read, with the problem /authorize would send. */
+    static CheckResponse invalid(ApiException e, String requestId) {
+        String id = RequestIds.of(requestId);
         DeniedHttpResponse.Builder denied = DeniedHttpResponse.newBuilder()
-                .setStatus(HttpStatus.newBuilder().setCode(StatusCode.forNumber(status)))
-                .addHeaders(header("x-latchkey-code", code.name()));
-        if (status == 401) {
-            denied.addHeaders(header("www-authenticate", "Bearer"));
-        }
-        if (retryAfter > 0) {
-            denied.addHeaders(header("retry-after", String.valueOf(retryAfter)));
-        }
-        int rpc = code == VerifyCode.USAGE_EXCEEDED ? RESOURCE_EXHAUSTED : switch (status) {
-        case 401 -> UNAUTHENTICATED;
-        case 429 -> RESOURCE_EXHAUSTED;
-        case 503 -> UNAVAILABLE;
-        default -> PERMISSION_DENIED;
-        };
-        return CheckResponse.newBuilder().setStatus(com.google.rpc.Status.newBuilder().setCode(rpc))
+                .setStatus(HttpStatus.newBuilder().setCode(StatusCode.forNumber(e.status())))
+                .addHeaders(option("content-type", Problems.MEDIA_TYPE)).addHeaders(option("x-request-id", id))
+                .setBody(Problems.json(e, id));
+        return CheckResponse.newBuilder()
+                .setStatus(com.google.rpc.Status.newBuilder().setCode(GatewayAnswer.RPC_INVALID_ARGUMENT))
                 .setDeniedResponse(denied).build();
     }
 
-    private static HeaderValueOption header(String name, String value) {
-        return HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(name).setValue(value)).build();
+    /** Collects an answer: identity headers upstream, the rest back to the client. */
+    private static final class Rendered implements GatewayAnswer.Target {
+        final CheckResponse.Builder response = CheckResponse.newBuilder();
+        final OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
+        final DeniedHttpResponse.Builder denied = DeniedHttpResponse.newBuilder();
+
+        @Override
+        public void status(int httpStatus, int rpcCode) {
+            response.setStatus(com.google.rpc.Status.newBuilder().setCode(rpcCode));
+            denied.setStatus(HttpStatus.newBuilder().setCode(StatusCode.forNumber(httpStatus)));
+        }
+
+        @Override
+        public void header(GatewayAnswer.Header h, CharSequence value) {
+            HeaderValueOption option = option(h.lower, value.toString());
+            if (h.to == GatewayAnswer.To.UPSTREAM) {
+                ok.addHeaders(option);
+            } else {
+                ok.addResponseHeadersToAdd(option);
+                denied.addHeaders(option);
+            }
+        }
     }
 
-    private static String first(String header, String extension) {
-        String v = header != null && !header.isBlank() ? header : extension;
-        return v == null || v.isBlank() ? null : v.trim();
+    private static HeaderValueOption option(String name, String value) {
+        return HeaderValueOption.newBuilder().setHeader(HeaderValue.newBuilder().setKey(name).setValue(value)).build();
     }
 }

@@ -17,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import dev.latchkey.common.Cidr;
+import dev.latchkey.common.http.RouteBodyLimit;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.Problems;
 import dev.latchkey.security.Permissions;
@@ -33,7 +34,7 @@ import dev.latchkey.verify.VerifyService;
  * needs the database and it is down.
  */
 @ApplicationScoped
-public class VerifyRoutes {
+public class VerifyRoutes implements RouteBodyLimit {
 
     /** Largest /verify body (a request is a key and a few fields); larger answers 413 (common/http/BodySizeRoute). */
     public static final int MAX_BODY = 16 * 1024;
@@ -48,6 +49,16 @@ public class VerifyRoutes {
         this.json = json;
         this.clientIp = clientIp;
         this.mapper = mapper;
+    }
+
+    @Override
+    public String path() {
+        return "/verify";
+    }
+
+    @Override
+    public long maxBytes() {
+        return MAX_BODY;
     }
 
     void routes(@Observes Router router) {
@@ -173,9 +184,13 @@ public class VerifyRoutes {
                         return;
                     }
                     Decision d = ar.result();
-                    ctx.response().setStatusCode(d.code() == VerifyCode.UNAVAILABLE ? 503 : 200)
-                            .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-                            .end(json.write(d));
+                    var res = ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control",
+                            "no-store");
+                    if (d.code() == VerifyCode.UNAVAILABLE) {
+                        res.setStatusCode(503).putHeader("Retry-After",
+                                String.valueOf(ApiException.RETRY_AFTER_SECONDS));
+                    }
+                    res.end(json.write(d));
                 });
     }
 

@@ -26,7 +26,7 @@ import dev.latchkey.support.Api;
 
 /**
  * Envoy's gRPC ext_authz Check against the service's main port: allow with identity headers and token, and each denial
- * with its HTTP status, code header and gRPC status — the same decisions as /authorize.
+ * with its HTTP status, code header and gRPC status (that these agree with /authorize: GatewayAgreementTest).
  */
 @QuarkusTest
 class EnvoyAuthorizationTest {
@@ -50,7 +50,7 @@ class EnvoyAuthorizationTest {
     }
 
     @Test
-    void checkAnswersLikeAuthorize() {
+    void checkAllowsAndDeniesInEnvoysTerms() {
         Api.Fixture o = Api.fixture();
         String[] k = Api.key(o.slug(), o.token(),
                 Map.of("kind", "service", "name", "grpc-reader", "role", "viewer", "scope", wsScope(o.ws())));
