@@ -11,10 +11,10 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-
-import dev.latchkey.verify.VerifyMetrics;
 
 /**
  * Writes what {@link UsageRecorder} counted, in two statements per flush whatever its size: hourly counts are added to
@@ -24,17 +24,20 @@ import dev.latchkey.verify.VerifyMetrics;
 @ApplicationScoped
 public class UsageFlusher {
 
+    public static final String BACKLOG = "latchkey.usage.flush.backlog";
+
     private static final Logger LOG = Logger.getLogger(UsageFlusher.class);
 
     private final UsageRecorder recorder;
     private final DataSource dataSource;
 
-    public UsageFlusher(UsageRecorder recorder, DataSource dataSource, VerifyMetrics metrics) {
+    public UsageFlusher(UsageRecorder recorder, DataSource dataSource, MeterRegistry metrics) {
         this.recorder = recorder;
         this.dataSource = dataSource;
-        metrics.gauge(VerifyMetrics.USAGE_BACKLOG,
-                "Finished-hour counts, failed-flush batches and retired cache entries waiting to be written",
-                recorder::backlog);
+        Gauge.builder(BACKLOG, recorder::backlog)
+                .description(
+                        "Finished-hour counts, failed-flush batches and retired cache entries waiting to be written")
+                .register(metrics);
     }
 
     @Scheduled(every = "${latchkey.usage.flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -58,12 +61,15 @@ public class UsageFlusher {
             c.setAutoCommit(false);
             // one statement per table, whatever the batch size: arrays of numbers unnested by PostgreSQL, which also
             // sums repeated rows and builds the times (no object per row here: see UsageBatch). Rows are written in
-            // key order, so replicas flushing the same keys at once take their row locks in the same order.
+            // key order, so replicas flushing the same keys at once take their row locks in the same order. Keys whose
+            // row is gone (deleted by SQL: the service only hides keys) are skipped, in both tables: one such key
+            // would otherwise fail every flush on the foreign key, and the whole replica's usage with it.
             try (PreparedStatement counts = c.prepareStatement(
                     """
                             insert into key_usage_hourly (api_key_id, hour, outcome, count)
                             select u.id, timestamptz 'epoch' + u.h * interval '1 second', u.o, sum(u.n)
                               from unnest(?::bigint[], ?::bigint[], ?::varchar[], ?::bigint[]) as u(id, h, o, n)
+                              join api_keys k on k.id = u.id
                              group by u.id, u.h, u.o
                              order by u.id, u.h, u.o
                             on conflict (api_key_id, hour, outcome) do update set count = key_usage_hourly.count + excluded.count

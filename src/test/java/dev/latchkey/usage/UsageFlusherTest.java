@@ -26,11 +26,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.latchkey.support.Api;
-import dev.latchkey.verify.VerifyCode;
-import dev.latchkey.verify.VerifyMetrics;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * The flush against PostgreSQL: repeated rows summed by its SQL, times exact, replicas flushing the same keys at once.
@@ -46,7 +46,7 @@ class UsageFlusherTest {
     DataSource dataSource;
 
     @Inject
-    VerifyMetrics metrics;
+    MeterRegistry metrics;
 
     @Test
     void repeatedRowsAreSummedAndTheLatestUseKept() throws SQLException {
@@ -73,6 +73,31 @@ class UsageFlusherTest {
         assertTrue(new UsageFlusher(recorder, dataSource, metrics).flush());
         assertEquals(15L, rows(pk).get(HOUR_A + "/VALID"));
         assertEquals(later, lastUsedMillis(pk));
+    }
+
+    @Test
+    void aKeyWhoseRowIsGoneIsSkippedAndTheOthersWritten() throws SQLException {
+        List<Long> pks = keyPks(2);
+        long gone = pks.get(0);
+        long kept = pks.get(1);
+        UsageBatch batch = new UsageBatch();
+        batch.addCount(gone, HOUR_A, VerifyCode.VALID, 7);
+        batch.addLastUsed(gone, HOUR_A * 1000);
+        batch.addCount(kept, HOUR_A, VerifyCode.VALID, 3);
+        batch.addLastUsed(kept, HOUR_A * 1000 + 1);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("delete from api_keys where id = ?")) {
+            s.setLong(1, gone); // an operator's SQL: the service itself only hides keys
+            assertEquals(1, s.executeUpdate());
+        }
+        UsageRecorder recorder = new UsageRecorder();
+        recorder.restore(batch);
+        assertTrue(new UsageFlusher(recorder, dataSource, metrics).flush(),
+                "one missing row must not fail the flush (it failed every flush before, on the foreign key)");
+        assertEquals(0, recorder.backlog(), "nothing put back to fail again");
+        assertEquals(Map.of(HOUR_A + "/VALID", 3L), rows(kept));
+        assertEquals(HOUR_A * 1000 + 1, lastUsedMillis(kept));
+        assertEquals(Map.of(), rows(gone));
     }
 
     @Test
