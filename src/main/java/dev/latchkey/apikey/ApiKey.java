@@ -8,6 +8,8 @@ import java.util.Set;
 
 import dev.latchkey.limit.QuotaSpec;
 import dev.latchkey.limit.Refill;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.KeyState;
 
 /**
  * An API key (tables {@code api_keys} and {@code api_key_workspaces}; {@link ApiKeys} reads and writes it). Only the

@@ -9,13 +9,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyHasher;
 import dev.latchkey.security.Caller;
+import dev.latchkey.security.KeyAuthenticator;
+import dev.latchkey.vocabulary.KeyState;
 
 /**
  * Checks a presented key against storage for the management plane: right prefix, matching secret (the previous one too
  * while a rotation's grace period lasts), not deleted and active.
  */
 @ApplicationScoped
-public class ApiKeyAuthenticator {
+public class ApiKeyAuthenticator implements KeyAuthenticator {
 
     private final KeyHasher hasher;
     private final Clock clock;
@@ -25,6 +27,20 @@ public class ApiKeyAuthenticator {
         this.hasher = hasher;
         this.clock = clock;
         this.keys = keys;
+    }
+
+    @Override
+    public boolean hasKeyFormat(String credential) {
+        return KeyFormat.parse(credential) != null;
+    }
+
+    @Override
+    public Optional<Caller.Key> authenticate(String credential) {
+        KeyFormat.ParsedKey presented = KeyFormat.parse(credential);
+        if (presented == null) {
+            return Optional.empty();
+        }
+        return authenticate(presented);
     }
 
     /** The key caller, or empty when the key is unknown, wrong or not active. */

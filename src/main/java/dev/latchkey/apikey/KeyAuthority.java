@@ -14,7 +14,8 @@ import dev.latchkey.error.ApiException;
 import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.Authority;
 import dev.latchkey.security.OrgContext;
-import dev.latchkey.security.Permissions;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.Permissions;
 import dev.latchkey.workspace.Workspaces;
 
 /**

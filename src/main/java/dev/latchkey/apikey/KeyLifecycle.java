@@ -26,6 +26,7 @@ import dev.latchkey.error.ApiException;
 import dev.latchkey.error.ApiException.FieldError;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
+import dev.latchkey.vocabulary.KeyState;
 import dev.latchkey.workspace.WorkspaceDeleted;
 
 /**

@@ -13,6 +13,7 @@ import dev.latchkey.apikey.KeyDtos.RateLimitInput;
 import dev.latchkey.apikey.KeyDtos.ScopeInput;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.ApiException.FieldError;
+import dev.latchkey.vocabulary.KeyKind;
 
 /**
  * A key's JSON merge patch read field by field (RFC 7396: an absent field is unchanged, null clears an optional one):

@@ -22,6 +22,8 @@ import dev.latchkey.limit.Quotas;
 import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.KeyState;
 import dev.latchkey.workspace.Workspace;
 import dev.latchkey.workspace.Workspaces;
 

@@ -28,6 +28,8 @@ import dev.latchkey.apikey.KeyDtos.KeyWithSecret;
 import dev.latchkey.apikey.KeyDtos.Rotate;
 import dev.latchkey.common.Page;
 import dev.latchkey.common.http.Param;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.KeyState;
 
 /** {@code /api/v1/orgs/{org}/keys}: the native key-management API (JWT or admin key). */
 @Path("/api/v1/orgs/{org}/keys")

@@ -15,13 +15,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.latchkey.apikey.KeyDtos.RateLimitInput;
 import dev.latchkey.apikey.KeyDtos.ScopeInput;
-import dev.latchkey.common.Cidr;
 import dev.latchkey.common.Patterns;
 import dev.latchkey.error.ApiException.FieldError;
 import dev.latchkey.limit.Refill;
 import dev.latchkey.role.RoleCatalog;
-import dev.latchkey.security.Permissions;
-import dev.latchkey.verify.route.RouteRules;
+import dev.latchkey.vocabulary.Cidr;
+import dev.latchkey.vocabulary.Permissions;
+import dev.latchkey.vocabulary.route.RouteRules;
 import dev.latchkey.workspace.Workspace;
 import dev.latchkey.workspace.Workspaces;
 

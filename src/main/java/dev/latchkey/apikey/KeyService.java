@@ -32,6 +32,7 @@ import dev.latchkey.role.RoleCatalog;
 import dev.latchkey.security.Caller;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
+import dev.latchkey.vocabulary.KeyKind;
 
 /**
  * API keys: issue and change (rotate, revoke, delete: {@link KeyLifecycle}; reads: {@link KeyQueries}; who may:

@@ -18,7 +18,7 @@ import dev.latchkey.apikey.KeyDtos.ScopeView;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyPrefix;
 import dev.latchkey.limit.Quotas;
-import dev.latchkey.verify.route.RouteRules;
+import dev.latchkey.vocabulary.route.RouteRules;
 
 /** Entity to view: the only way a key leaves the service, always masked. */
 final class KeyViews {

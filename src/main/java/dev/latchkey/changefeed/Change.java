@@ -1,4 +1,4 @@
-package dev.latchkey.verify.sync;
+package dev.latchkey.changefeed;
 
 /**
  * One row of the change outbox ({@code key_invalidations}): a key changed ({@code keyId}), a member changed

@@ -1,4 +1,4 @@
-package dev.latchkey.verify.sync;
+package dev.latchkey.changefeed;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,10 +26,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.latchkey.config.LatchkeyConfig;
-import dev.latchkey.verify.VerifyMetrics;
-import dev.latchkey.verify.cache.CacheRefresher;
-import dev.latchkey.verify.cache.KeyCache;
-import dev.latchkey.verify.cache.OrgLoader.MemberRef;
+import dev.latchkey.keycache.CacheRefresher;
+import dev.latchkey.keycache.KeyCache;
+import dev.latchkey.keycache.OrgLoader.MemberRef;
 
 /**
  * The read side of the change feed. A dedicated thread holds its own PostgreSQL connection (not from the pool) with
@@ -47,7 +46,7 @@ public class ChangeListener {
 
     private final KeyCache cache;
     private final CacheRefresher refresher;
-    private final VerifyMetrics metrics;
+    private final FeedMetrics metrics;
     private final LatchkeyConfig.Verify config;
     private final String url;
     private final String user;
@@ -65,7 +64,7 @@ public class ChangeListener {
     private volatile boolean running;
     private Thread thread;
 
-    public ChangeListener(KeyCache cache, CacheRefresher refresher, VerifyMetrics metrics, LatchkeyConfig config,
+    public ChangeListener(KeyCache cache, CacheRefresher refresher, FeedMetrics metrics, LatchkeyConfig config,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -76,7 +75,7 @@ public class ChangeListener {
         this.url = url;
         this.user = user;
         this.password = password;
-        metrics.gauge(VerifyMetrics.FEED_PENDING,
+        metrics.gauge(FeedMetrics.FEED_PENDING,
                 "Changes applied above the feed horizon, waiting for older transactions to finish", feed::pending);
     }
 

@@ -1,4 +1,4 @@
-package dev.latchkey.verify.sync;
+package dev.latchkey.changefeed;
 
 import java.sql.SQLException;
 import java.util.List;
@@ -11,11 +11,11 @@ import org.jboss.logging.Logger;
 
 import dev.latchkey.apikey.KeyChanged;
 import dev.latchkey.common.db.Db;
+import dev.latchkey.keycache.CacheRefresher;
+import dev.latchkey.keycache.KeyCache;
+import dev.latchkey.keycache.OrgLoader.MemberRef;
 import dev.latchkey.member.MemberChanged;
 import dev.latchkey.role.RoleChanged;
-import dev.latchkey.verify.cache.CacheRefresher;
-import dev.latchkey.verify.cache.KeyCache;
-import dev.latchkey.verify.cache.OrgLoader.MemberRef;
 import dev.latchkey.workspace.WorkspaceCreated;
 import dev.latchkey.workspace.WorkspaceDeleted;
 

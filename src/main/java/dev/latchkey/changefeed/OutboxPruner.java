@@ -1,4 +1,4 @@
-package dev.latchkey.verify.sync;
+package dev.latchkey.changefeed;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

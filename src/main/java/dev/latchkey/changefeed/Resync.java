@@ -1,4 +1,4 @@
-package dev.latchkey.verify.sync;
+package dev.latchkey.changefeed;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -15,16 +15,15 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.latchkey.config.LatchkeyConfig;
-import dev.latchkey.verify.VerifyMetrics;
-import dev.latchkey.verify.cache.CacheRefresher;
-import dev.latchkey.verify.cache.CachedKey;
-import dev.latchkey.verify.cache.KeyCache;
-import dev.latchkey.verify.cache.KeyLoader;
-import dev.latchkey.verify.cache.MemberRights;
-import dev.latchkey.verify.cache.OrgHandle;
-import dev.latchkey.verify.cache.OrgLoader;
-import dev.latchkey.verify.cache.OrgLoader.MemberRef;
-import dev.latchkey.verify.cache.OrgState;
+import dev.latchkey.keycache.CacheRefresher;
+import dev.latchkey.keycache.CachedKey;
+import dev.latchkey.keycache.KeyCache;
+import dev.latchkey.keycache.KeyLoader;
+import dev.latchkey.keycache.MemberRights;
+import dev.latchkey.keycache.OrgHandle;
+import dev.latchkey.keycache.OrgLoader;
+import dev.latchkey.keycache.OrgLoader.MemberRef;
+import dev.latchkey.keycache.OrgState;
 
 /**
  * The safety net that does not depend on the change feed (DESIGN §7): within every {@code resync-interval}, every
@@ -53,7 +52,7 @@ public class Resync {
     private final KeyLoader loader;
     private final OrgLoader orgLoader;
     private final CacheRefresher refresher;
-    private final VerifyMetrics metrics;
+    private final FeedMetrics metrics;
     private final LatchkeyConfig.Verify config;
     private volatile boolean running;
     private Thread thread;
@@ -67,17 +66,17 @@ public class Resync {
     private volatile double lastCycleSeconds;
     private volatile long lastCycleKeys;
 
-    public Resync(KeyCache cache, KeyLoader loader, OrgLoader orgLoader, CacheRefresher refresher,
-            VerifyMetrics metrics, LatchkeyConfig config) {
+    public Resync(KeyCache cache, KeyLoader loader, OrgLoader orgLoader, CacheRefresher refresher, FeedMetrics metrics,
+            LatchkeyConfig config) {
         this.cache = cache;
         this.loader = loader;
         this.orgLoader = orgLoader;
         this.refresher = refresher;
         this.metrics = metrics;
         this.config = config.verify();
-        metrics.gauge(VerifyMetrics.RESYNC_CYCLE_SECONDS,
-                "Time the last complete resync cycle spent in database queries", () -> lastCycleSeconds);
-        metrics.gauge(VerifyMetrics.RESYNC_CYCLE_KEYS, "Key rows compared by the last complete resync cycle",
+        metrics.gauge(FeedMetrics.RESYNC_CYCLE_SECONDS, "Time the last complete resync cycle spent in database queries",
+                () -> lastCycleSeconds);
+        metrics.gauge(FeedMetrics.RESYNC_CYCLE_KEYS, "Key rows compared by the last complete resync cycle",
                 () -> lastCycleKeys);
     }
 

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.apikey.KeyDtos.CreateKey;
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyDtos.KeyWithSecret;
-import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.apikey.KeyLifecycle;
 import dev.latchkey.apikey.KeyQueries;
 import dev.latchkey.apikey.KeyService;
@@ -22,6 +21,7 @@ import dev.latchkey.error.ApiException;
 import dev.latchkey.security.Caller;
 import dev.latchkey.security.CallerResolver;
 import dev.latchkey.security.OrgAccess;
+import dev.latchkey.vocabulary.KeyKind;
 
 /**
  * The Elastic App Search Credentials API (seed 002) as pure translation onto Latchkey's keys: {@code private} = service

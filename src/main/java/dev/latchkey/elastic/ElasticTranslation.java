@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyDtos.ScopeInput;
-import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.apikey.format.KeyPrefix;
 import dev.latchkey.error.ApiException;
+import dev.latchkey.vocabulary.KeyKind;
 
 /**
  * Elastic's words both ways: a request body read into what the key service takes (Elastic's field shapes and stricter

@@ -9,8 +9,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
-import dev.latchkey.common.http.RequestInfo;
-
 /**
  * Where the REST resources' failures become answers: classified by {@link StatusMap}, written by {@link Problems} —
  * problem+json, or the {@link ErrorShape} registered for the request's path. Nothing a client sends may produce a 5xx;
@@ -19,7 +17,7 @@ import dev.latchkey.common.http.RequestInfo;
 public class ProblemMapper {
 
     @Inject
-    RequestInfo requestInfo;
+    CurrentRequest requestInfo;
 
     @Inject
     Instance<ErrorShape> shapes;

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import io.vertx.ext.web.RoutingContext;
 
-import dev.latchkey.common.http.RequestIds;
-
 /**
  * The one writer of error answers, for the REST resources ({@link ProblemMapper}) and the Vert.x routes alike: RFC 9457
  * problem+json with the stable {@code code} and the request id (or another {@link ErrorShape} a feature registers for

@@ -1,4 +1,4 @@
-package dev.latchkey.common.http;
+package dev.latchkey.error;
 
 import java.util.UUID;
 

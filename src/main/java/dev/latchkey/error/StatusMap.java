@@ -18,8 +18,6 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
-import dev.latchkey.common.json.SafeJsonFactory.UnstorableTextException;
-
 /**
  * Which status a failure that is not one of ours ({@link ApiException}) gets. Everything a client can cause maps to a
  * 4xx here; {@code null} means a bug (answered 500 and logged).
@@ -44,7 +42,7 @@ public final class StatusMap {
         if (api != null) {
             return api;
         }
-        if (find(e, UnstorableTextException.class) != null) {
+        if (find(e, UnstorableText.class) != null) {
             return ApiException.badRequest("invalid_characters",
                     "Text may not contain NUL characters or unpaired surrogates");
         }

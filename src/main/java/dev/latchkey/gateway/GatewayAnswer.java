@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 
 import dev.latchkey.error.ApiException;
 import dev.latchkey.verify.Decision;
-import dev.latchkey.verify.VerifyCode;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * What a gateway is told about a decision, whatever it asked through: the one mapping from a {@link Decision} to the

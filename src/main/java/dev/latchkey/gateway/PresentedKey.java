@@ -1,16 +1,9 @@
-package dev.latchkey.verify.http;
+package dev.latchkey.gateway;
 
 import io.vertx.core.http.HttpServerRequest;
 
 /** Where a gateway or client presents a key in headers: {@code Authorization: Bearer} or {@code X-API-Key}. */
 public final class PresentedKey {
-
-    /**
-     * Route order of the hot routes ({@code /verify}, {@code /authorize}): ahead of Quarkus' HTTP security filters
-     * (orders -100 to -300). These routes authenticate the presented key themselves; the framework's per-request
-     * security set-up (lazy authentication, context capture, REST template matching) cost more than the verification.
-     */
-    public static final int ROUTE_ORDER = -1_000;
 
     private PresentedKey() {
     }

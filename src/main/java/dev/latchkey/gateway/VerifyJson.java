@@ -1,4 +1,4 @@
-package dev.latchkey.verify.http;
+package dev.latchkey.gateway;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.buffer.Buffer;
 
+import dev.latchkey.keycache.CachedKey;
 import dev.latchkey.verify.Decision;
-import dev.latchkey.verify.cache.CachedKey;
 
 /** Writes verify answers with Jackson's streaming generator: small, allocation-light, exact field order. */
 @Singleton

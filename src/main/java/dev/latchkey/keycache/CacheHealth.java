@@ -1,4 +1,4 @@
-package dev.latchkey.verify;
+package dev.latchkey.keycache;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -7,8 +7,6 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import io.smallrye.health.api.Wellness;
-
-import dev.latchkey.verify.cache.KeyCache;
 
 /**
  * Health. Readiness is "the key cache has been warmed from the database once": a later database outage does not make a

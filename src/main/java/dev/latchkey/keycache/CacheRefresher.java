@@ -1,4 +1,4 @@
-package dev.latchkey.verify.cache;
+package dev.latchkey.keycache;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -13,8 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.latchkey.apikey.KeyKind;
-import dev.latchkey.verify.cache.OrgLoader.MemberRef;
+import dev.latchkey.keycache.OrgLoader.MemberRef;
+import dev.latchkey.vocabulary.KeyKind;
 
 /**
  * Fills and refreshes the {@link KeyCache} from the database: warm-up, a request's miss, and the evict-then-reload of

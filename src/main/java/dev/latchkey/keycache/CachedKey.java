@@ -1,16 +1,16 @@
-package dev.latchkey.verify.cache;
+package dev.latchkey.keycache;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.latchkey.apikey.KeyKind;
-import dev.latchkey.common.Cidr;
 import dev.latchkey.limit.LimitState;
 import dev.latchkey.limit.QuotaSpec;
 import dev.latchkey.usage.UsageCounters;
-import dev.latchkey.verify.route.RouteRules;
+import dev.latchkey.vocabulary.Cidr;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.route.RouteRules;
 
 /**
  * One key as the hot path needs it: only the key's own row (and its workspace ids). What it shares with the rest of its

@@ -1,4 +1,4 @@
-package dev.latchkey.verify.cache;
+package dev.latchkey.keycache;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,15 +7,18 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
 
 import com.github.benmanes.caffeine.cache.Cache;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.latchkey.common.CaffeineShapes;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.usage.UsageRecorder;
-import dev.latchkey.verify.VerifyMetrics;
 
 /**
  * The in-memory store of the hot path: known keys (bounded; keys not used lately leave first), recently unknown key ids
@@ -32,6 +35,11 @@ import dev.latchkey.verify.VerifyMetrics;
  */
 @Singleton
 public class KeyCache {
+
+    public static final String SIZE = "latchkey.key.cache.size";
+    public static final String NEGATIVE_SIZE = "latchkey.key.cache.negative.size";
+    public static final String STALENESS = "latchkey.key.cache.staleness.seconds";
+    public static final String DATABASE_UP = "latchkey.database.up";
 
     private final ConcurrentHashMap<String, CachedKey> keys;
     private final long maxSize;
@@ -53,7 +61,7 @@ public class KeyCache {
     private volatile boolean warmed;
     private volatile boolean databaseUp;
 
-    public KeyCache(LatchkeyConfig config, VerifyMetrics metrics, UsageRecorder usage, Clock clock) {
+    public KeyCache(LatchkeyConfig config, MeterRegistry metrics, UsageRecorder usage, Clock clock) {
         this.clock = clock;
         LatchkeyConfig.Verify v = config.verify();
         // a plain concurrent map, not a Caffeine cache: at a million keys the policy's bookkeeping on every read
@@ -65,12 +73,15 @@ public class KeyCache {
         usage.source(keys::values);
         this.unknown = CaffeineShapes.sizedExpiringAfterWrite(v.negativeMaxSize(), v.negativeTtl()).build();
         this.maxStalenessNanos = v.maxStaleness().toNanos();
-        metrics.gauge(VerifyMetrics.CACHE_SIZE, "Keys in the cache", keys::size);
-        metrics.gauge(VerifyMetrics.CACHE_NEGATIVE_SIZE, "Unknown key ids remembered", unknown::estimatedSize);
-        metrics.gauge(VerifyMetrics.CACHE_STALENESS, "Seconds since the cache was last known in sync",
+        gauge(metrics, SIZE, "Keys in the cache", keys::size);
+        gauge(metrics, NEGATIVE_SIZE, "Unknown key ids remembered", unknown::estimatedSize);
+        gauge(metrics, STALENESS, "Seconds since the cache was last known in sync",
                 () -> (System.nanoTime() - inSyncAtNanos) / 1e9);
-        metrics.gauge(VerifyMetrics.DATABASE_UP, "1 while the invalidation listener is connected",
-                () -> databaseUp ? 1 : 0);
+        gauge(metrics, DATABASE_UP, "1 while the invalidation listener is connected", () -> databaseUp ? 1 : 0);
+    }
+
+    private static void gauge(MeterRegistry registry, String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
     }
 
     /** The cached key, or null. */

@@ -1,4 +1,4 @@
-package dev.latchkey.verify.cache;
+package dev.latchkey.keycache;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -18,12 +18,12 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.latchkey.apikey.KeyKind;
-import dev.latchkey.common.Cidr;
 import dev.latchkey.common.db.Db;
 import dev.latchkey.limit.QuotaSpec;
 import dev.latchkey.limit.Refill;
-import dev.latchkey.verify.route.RouteRules;
+import dev.latchkey.vocabulary.Cidr;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.route.RouteRules;
 
 /**
  * Reads cached keys with plain JDBC, one round trip per query, each with a fingerprint computed by PostgreSQL from the

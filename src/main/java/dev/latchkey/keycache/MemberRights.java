@@ -1,10 +1,10 @@
-package dev.latchkey.verify.cache;
+package dev.latchkey.keycache;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.latchkey.security.Permissions;
+import dev.latchkey.vocabulary.Permissions;
 
 /**
  * What the owner of personal keys holds in their organization: org role, org-wide role and per-workspace roles, by

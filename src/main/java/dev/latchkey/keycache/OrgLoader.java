@@ -1,4 +1,4 @@
-package dev.latchkey.verify.cache;
+package dev.latchkey.keycache;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.latchkey.common.db.Db;
-import dev.latchkey.member.OrgRole;
+import dev.latchkey.vocabulary.OrgRole;
 
 /**
  * Reads what the keys of an organization share — its roles and live workspaces ({@link OrgState}), and the rights of

@@ -1,4 +1,4 @@
-package dev.latchkey.verify.cache;
+package dev.latchkey.keycache;
 
 import java.util.List;
 import java.util.Map;

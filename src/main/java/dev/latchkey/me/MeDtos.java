@@ -1,4 +1,4 @@
-package dev.latchkey.security;
+package dev.latchkey.me;
 
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
-package dev.latchkey.security;
+package dev.latchkey.me;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.latchkey.security.MeDtos.Me;
+import dev.latchkey.me.MeDtos.Me;
 
 /** {@code GET /api/v1/me}. */
 @Path("/api/v1/me")

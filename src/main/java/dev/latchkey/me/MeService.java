@@ -1,4 +1,4 @@
-package dev.latchkey.security;
+package dev.latchkey.me;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,14 +13,18 @@ import jakarta.transaction.Transactional;
 
 import dev.latchkey.apikey.ApiKey;
 import dev.latchkey.apikey.ApiKeys;
-import dev.latchkey.apikey.KeyKind;
-import dev.latchkey.member.Member;
-import dev.latchkey.member.Members;
-import dev.latchkey.organization.Organization;
-import dev.latchkey.organization.Organizations;
+import dev.latchkey.me.MeDtos.Me;
+import dev.latchkey.me.MeDtos.Membership;
 import dev.latchkey.role.RoleCatalog;
-import dev.latchkey.security.MeDtos.Me;
-import dev.latchkey.security.MeDtos.Membership;
+import dev.latchkey.security.Authority;
+import dev.latchkey.security.Caller;
+import dev.latchkey.security.CallerResolver;
+import dev.latchkey.tenant.Member;
+import dev.latchkey.tenant.Members;
+import dev.latchkey.tenant.Organization;
+import dev.latchkey.tenant.Organizations;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.Permissions;
 import dev.latchkey.workspace.Workspace;
 import dev.latchkey.workspace.Workspaces;
 

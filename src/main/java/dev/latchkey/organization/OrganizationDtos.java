@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Size;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import dev.latchkey.common.Patterns;
+import dev.latchkey.tenant.Organization;
 
 /** Request and response shapes of the organization API. */
 // nested records registered for Jackson (NativeRegistrationTest): bodies are read after authorization, not as

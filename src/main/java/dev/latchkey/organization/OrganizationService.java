@@ -12,14 +12,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
-import dev.latchkey.member.Member;
-import dev.latchkey.member.Members;
-import dev.latchkey.member.OrgRole;
 import dev.latchkey.organization.OrganizationDtos.CreateOrg;
 import dev.latchkey.organization.OrganizationDtos.OrgView;
 import dev.latchkey.security.Caller;
 import dev.latchkey.security.CallerResolver;
 import dev.latchkey.security.OrgAccess;
+import dev.latchkey.tenant.Member;
+import dev.latchkey.tenant.Members;
+import dev.latchkey.tenant.Organization;
+import dev.latchkey.tenant.Organizations;
+import dev.latchkey.vocabulary.OrgRole;
 
 /** Creating and reading organizations. Only platform administrators create them. */
 @ApplicationScoped

@@ -10,7 +10,7 @@ import jakarta.validation.constraints.Size;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import dev.latchkey.common.Patterns;
-import dev.latchkey.security.Permissions;
+import dev.latchkey.vocabulary.Permissions;
 
 /** Request and response shapes of the role API. */
 // nested records registered for Jackson (NativeRegistrationTest): bodies are read after authorization, not as

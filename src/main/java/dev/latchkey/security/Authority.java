@@ -6,8 +6,9 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.latchkey.member.Member;
-import dev.latchkey.member.OrgRole;
+import dev.latchkey.tenant.Member;
+import dev.latchkey.vocabulary.OrgRole;
+import dev.latchkey.vocabulary.Permissions;
 
 /**
  * What a member holds (DESIGN §1): owners and org admins hold {@code *} on every workspace; a member holds the union of

@@ -1,6 +1,6 @@
 package dev.latchkey.security;
 
-import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.vocabulary.KeyKind;
 
 /** Who is calling the management API: a user (JWT subject) or an API key. */
 public sealed interface Caller {

@@ -11,8 +11,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
-import dev.latchkey.apikey.ApiKeyAuthenticator;
-import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.common.http.RequestInfo;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ApiException;
@@ -29,12 +27,12 @@ public class CallerResolver {
 
     private final RequestInfo request;
     private final JWTParser jwtParser;
-    private final ApiKeyAuthenticator keys;
+    private final KeyAuthenticator keys;
     private final String platformAdminGroup;
     private Caller caller;
 
     @Inject
-    public CallerResolver(RequestInfo request, JWTParser jwtParser, ApiKeyAuthenticator keys, LatchkeyConfig config) {
+    public CallerResolver(RequestInfo request, JWTParser jwtParser, KeyAuthenticator keys, LatchkeyConfig config) {
         this.request = request;
         this.jwtParser = jwtParser;
         this.keys = keys;
@@ -56,10 +54,8 @@ public class CallerResolver {
             throw ApiException.unauthorized("Send Authorization: Bearer <JWT or admin key>");
         }
         String token = header.substring(BEARER.length()).trim();
-        KeyFormat.ParsedKey parsed = KeyFormat.parse(token);
-        if (parsed != null) {
-            return keys.authenticate(parsed)
-                    .orElseThrow(() -> ApiException.unauthorized("The credential is not valid"));
+        if (keys.hasKeyFormat(token)) {
+            return keys.authenticate(token).orElseThrow(() -> ApiException.unauthorized("The credential is not valid"));
         }
         try {
             JsonWebToken jwt = jwtParser.parse(token);

@@ -5,12 +5,12 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.error.ApiException;
-import dev.latchkey.member.Member;
-import dev.latchkey.member.Members;
-import dev.latchkey.organization.Organization;
-import dev.latchkey.organization.Organizations;
+import dev.latchkey.tenant.Member;
+import dev.latchkey.tenant.Members;
+import dev.latchkey.tenant.Organization;
+import dev.latchkey.tenant.Organizations;
+import dev.latchkey.vocabulary.KeyKind;
 
 /**
  * The tenant guard. A caller with no relation to an organization gets the same 404 as for an organization that does not

@@ -1,9 +1,9 @@
 package dev.latchkey.security;
 
-import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.error.ApiException;
-import dev.latchkey.member.Member;
-import dev.latchkey.member.OrgRole;
+import dev.latchkey.tenant.Member;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.OrgRole;
 
 /**
  * An organization as seen by the current caller, after the tenant guard: the caller belongs to it (member or admin

@@ -1,4 +1,4 @@
-package dev.latchkey.member;
+package dev.latchkey.tenant;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.latchkey.organization;
+package dev.latchkey.tenant;
 
 import java.time.Instant;
 

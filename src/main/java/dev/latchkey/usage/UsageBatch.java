@@ -2,7 +2,7 @@ package dev.latchkey.usage;
 
 import java.util.Arrays;
 
-import dev.latchkey.verify.VerifyCode;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * Drained usage, column by column: counts as (key, hour, outcome, count) rows and last uses as (key, time) rows, each

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-import dev.latchkey.verify.VerifyCode;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * One key's verify outcomes in the current hour and its last successful use, kept on the cached key itself so that the

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
 
-import dev.latchkey.verify.VerifyCode;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * Counts verify outcomes per key and hour, and the last successful use of each key, in memory: the hot path increments

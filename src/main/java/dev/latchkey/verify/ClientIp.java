@@ -7,8 +7,8 @@ import jakarta.inject.Singleton;
 
 import io.vertx.core.http.HttpServerRequest;
 
-import dev.latchkey.common.Cidr;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.vocabulary.Cidr;
 
 /**
  * Finds the caller's IP for allow-lists: the connection address, unless that is a configured trusted proxy, in which

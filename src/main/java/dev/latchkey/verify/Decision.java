@@ -2,10 +2,11 @@ package dev.latchkey.verify;
 
 import java.util.Collection;
 
+import dev.latchkey.keycache.CachedKey;
+import dev.latchkey.keycache.OrgState;
 import dev.latchkey.limit.Quotas;
 import dev.latchkey.limit.RateLimiter;
-import dev.latchkey.verify.cache.CachedKey;
-import dev.latchkey.verify.cache.OrgState;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * A verify answer: the code, the key it concerns and the organization state it was decided under (both null when the

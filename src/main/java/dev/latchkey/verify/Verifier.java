@@ -6,14 +6,15 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
-import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyHasher;
-import dev.latchkey.common.Cidr;
-import dev.latchkey.security.Permissions;
-import dev.latchkey.verify.cache.CachedKey;
-import dev.latchkey.verify.cache.Grant;
-import dev.latchkey.verify.cache.Resolved;
+import dev.latchkey.keycache.CachedKey;
+import dev.latchkey.keycache.Grant;
+import dev.latchkey.keycache.Resolved;
+import dev.latchkey.vocabulary.Cidr;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.Permissions;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * The rules of DESIGN §4 applied to a cached key and its organization's current state: in memory, no I/O. Order

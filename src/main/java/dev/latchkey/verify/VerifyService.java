@@ -10,20 +10,21 @@ import org.jboss.logging.Logger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.StatusMap;
+import dev.latchkey.keycache.CacheRefresher;
+import dev.latchkey.keycache.CachedKey;
+import dev.latchkey.keycache.KeyCache;
+import dev.latchkey.keycache.MemberRights;
+import dev.latchkey.keycache.OrgState;
+import dev.latchkey.keycache.Resolved;
 import dev.latchkey.limit.QuotaSpec;
 import dev.latchkey.limit.Quotas;
 import dev.latchkey.limit.RateLimiter;
 import dev.latchkey.usage.UsageRecorder;
-import dev.latchkey.verify.cache.CacheRefresher;
-import dev.latchkey.verify.cache.CachedKey;
-import dev.latchkey.verify.cache.KeyCache;
-import dev.latchkey.verify.cache.MemberRights;
-import dev.latchkey.verify.cache.OrgState;
-import dev.latchkey.verify.cache.Resolved;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * The hot path. A malformed key or bad checksum is refused before any lookup; a cached key whose organization state

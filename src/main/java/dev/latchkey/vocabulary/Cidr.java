@@ -1,4 +1,4 @@
-package dev.latchkey.common;
+package dev.latchkey.vocabulary;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

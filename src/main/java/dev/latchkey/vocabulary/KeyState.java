@@ -1,4 +1,4 @@
-package dev.latchkey.apikey;
+package dev.latchkey.vocabulary;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.latchkey.member;
+package dev.latchkey.vocabulary;
 
 import java.util.Locale;
 

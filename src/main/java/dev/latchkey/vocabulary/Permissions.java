@@ -1,4 +1,4 @@
-package dev.latchkey.security;
+package dev.latchkey.vocabulary;
 
 import java.util.ArrayList;
 import java.util.Collection;

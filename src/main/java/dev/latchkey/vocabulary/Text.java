@@ -1,4 +1,4 @@
-package dev.latchkey.common;
+package dev.latchkey.vocabulary;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

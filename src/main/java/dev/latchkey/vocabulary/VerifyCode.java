@@ -1,4 +1,4 @@
-package dev.latchkey.verify;
+package dev.latchkey.vocabulary;
 
 /** The outcome codes of DESIGN §4, plus UNAVAILABLE for the 503 when the database is needed and down. */
 public enum VerifyCode {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.ApiException.FieldError;
+import dev.latchkey.vocabulary.KeyKind;
 
 /** The merge-patch reader on its own: absent vs null, shapes, immutable and unknown fields, admin keys' limits. */
 class KeyPatchTest {

@@ -6,13 +6,12 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.keycache.CachedKey;
+import dev.latchkey.keycache.KeyCache;
 import dev.latchkey.support.TestConfig;
 import dev.latchkey.usage.UsageRecorder;
-import dev.latchkey.verify.VerifyCode;
-import dev.latchkey.verify.VerifyMetrics;
-import dev.latchkey.verify.cache.CachedKey;
-import dev.latchkey.verify.cache.KeyCache;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * Heap cost of one cached key, measured in-process: fills a {@link KeyCache} with N keys shaped like the benchmark's
@@ -24,7 +23,7 @@ public final class HeapPerKey {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         UsageRecorder usage = new UsageRecorder();
         KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of("cacheMaxSize", (long) n + 10)),
-                new VerifyMetrics(new SimpleMeterRegistry()), usage, java.time.Clock.systemUTC());
+                new SimpleMeterRegistry(), usage, java.time.Clock.systemUTC());
         long now = System.currentTimeMillis();
         long before = used();
         SecureRandom r = new SecureRandom();

@@ -1,4 +1,4 @@
-package dev.latchkey.verify.sync;
+package dev.latchkey.changefeed;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -12,17 +12,16 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.keycache.CacheRefresher;
+import dev.latchkey.keycache.CachedKey;
+import dev.latchkey.keycache.KeyCache;
+import dev.latchkey.keycache.KeyLoader;
+import dev.latchkey.keycache.OrgHandle;
+import dev.latchkey.keycache.OrgLoader;
+import dev.latchkey.keycache.OrgState;
 import dev.latchkey.support.TestConfig;
 import dev.latchkey.usage.UsageRecorder;
-import dev.latchkey.verify.VerifyMetrics;
-import dev.latchkey.verify.cache.CacheRefresher;
-import dev.latchkey.verify.cache.CachedKey;
-import dev.latchkey.verify.cache.KeyCache;
-import dev.latchkey.verify.cache.KeyLoader;
-import dev.latchkey.verify.cache.OrgHandle;
-import dev.latchkey.verify.cache.OrgLoader;
-import dev.latchkey.verify.cache.OrgState;
+import dev.latchkey.vocabulary.KeyKind;
 
 /**
  * The resync without a database connection: a cycle whose slices failed (an outage) must not take the keys it could not
@@ -80,15 +79,16 @@ class ResyncOutageTest {
         }
 
         @Override
-        public Map<MemberRef, dev.latchkey.verify.cache.MemberRights> loadMembers(Collection<MemberRef> refs) {
+        public Map<MemberRef, dev.latchkey.keycache.MemberRights> loadMembers(Collection<MemberRef> refs) {
             return Map.of();
         }
     }
 
     @Test
     void anOutageDuringACycleEvictsNothingAndADeletedRowIsDroppedOnceACycleRunsWhole() throws Exception {
-        VerifyMetrics metrics = new VerifyMetrics(new SimpleMeterRegistry());
-        KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of()), metrics, new UsageRecorder(),
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        FeedMetrics metrics = new FeedMetrics(registry);
+        KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of()), registry, new UsageRecorder(),
                 java.time.Clock.systemUTC());
         Table table = new Table();
         Resync resync = new Resync(cache, table, new NoOrgs(), new CacheRefresher(cache, table, new NoOrgs()), metrics,

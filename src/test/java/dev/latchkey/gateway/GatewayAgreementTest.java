@@ -45,8 +45,8 @@ import io.restassured.response.Response;
 
 import dev.latchkey.support.Api;
 import dev.latchkey.support.TestClock;
-import dev.latchkey.verify.VerifyCode;
 import dev.latchkey.verify.VerifyMetrics;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * HTTP ({@code /authorize}) and gRPC (Envoy's Check) give the same answer to the same question, for every verify code:
@@ -104,6 +104,10 @@ class GatewayAgreementTest {
     }
 
     private Seen grpc(Ask ask) {
+        return grpc(ask, Map.of());
+    }
+
+    private Seen grpc(Ask ask, Map<String, String> extensions) {
         Map<String, String> headers = new HashMap<>();
         ask.headers().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
         if (ask.key() != null) {
@@ -114,7 +118,8 @@ class GatewayAgreementTest {
         CheckResponse r = authz.check(CheckRequest.newBuilder().setAttributes(AttributeContext.newBuilder()
                 .setSource(AttributeContext.Peer.newBuilder().setAddress(
                         Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress("127.0.0.1"))))
-                .setRequest(AttributeContext.Request.newBuilder().setHttp(http))).build());
+                .setRequest(AttributeContext.Request.newBuilder().setHttp(http)).putAllContextExtensions(extensions))
+                .build());
         Map<String, String> seen = new TreeMap<>();
         if (r.hasOkResponse()) {
             put(seen, r.getOkResponse().getHeadersList());
@@ -288,6 +293,45 @@ class GatewayAgreementTest {
                 h.body());
         assertEquals(h.body().replaceAll("\"requestId\":\"[^\"]*\"", ""),
                 g.body().replaceAll("\"requestId\":\"[^\"]*\"", ""));
+    }
+
+    /**
+     * The operator's own parameters — the query of the fixed /authorize URL, a gRPC check's context extensions — win
+     * over the headers, which a gateway that forwards every header lets a client choose; the query of an Envoy-style
+     * /authorize/&lt;path&gt; is the client's and asks nothing.
+     */
+    @Test
+    void theOperatorsParametersWinOverTheClientsHeaders() {
+        Api.Fixture o = Api.fixture();
+        String viewer = Api.key(o.slug(), o.token(),
+                Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws())))[1];
+        // bare /authorize (nginx, Traefik, Caddy): the configured URL's query first
+        given().header("X-API-Key", viewer).header("X-Latchkey-Permission", "read").queryParam("permission", "write")
+                .get("/authorize").then().statusCode(403).header("X-Latchkey-Code", "INSUFFICIENT_PERMISSIONS");
+        given().header("X-API-Key", viewer).header("X-Latchkey-Workspace", o.ws()).queryParam("workspace", "elsewhere")
+                .get("/authorize").then().statusCode(403).header("X-Latchkey-Code", "FORBIDDEN");
+        given().header("X-API-Key", viewer).header("X-Latchkey-Permission", "write").queryParam("permission", "read")
+                .get("/authorize").then().statusCode(200);
+        // a malformed parameter is named as the parameter
+        given().header("X-API-Key", viewer).queryParam("permission", "not a permission!").get("/authorize").then()
+                .statusCode(400).body("detail", org.hamcrest.Matchers.endsWith(": permission"));
+        // Envoy's HTTP check (/authorize + the original path and query): the query is the client's, the headers
+        // (headers_to_add) are Envoy's
+        given().header("X-API-Key", viewer).header("X-Latchkey-Permission", "write").queryParam("permission", "read")
+                .get("/authorize/v1/docs").then().statusCode(403).header("X-Latchkey-Code", "INSUFFICIENT_PERMISSIONS");
+        given().header("X-API-Key", viewer).header("X-Latchkey-Permission", "read").queryParam("workspace", "elsewhere")
+                .queryParam("mode", "nginx").get("/authorize/v1/docs").then().statusCode(200);
+        // gRPC: the route's context extensions first
+        Seen lowered = grpc(new Ask(viewer, Map.of("X-Latchkey-Permission", "read"), "/"),
+                Map.of("permission", "write"));
+        assertEquals(403, lowered.status());
+        assertEquals("INSUFFICIENT_PERMISSIONS", lowered.headers().get("x-latchkey-code"));
+        Seen moved = grpc(new Ask(viewer, Map.of("X-Latchkey-Workspace", "elsewhere"), "/"),
+                Map.of("workspace", o.ws(), "permission", "read"));
+        assertEquals(200, moved.status(), moved.toString());
+        Seen fallback = grpc(new Ask(viewer, Map.of("X-Latchkey-Permission", "write"), "/"), Map.of());
+        assertEquals("INSUFFICIENT_PERMISSIONS", fallback.headers().get("x-latchkey-code"),
+                "without an extension the header still counts");
     }
 
     private void setAllowlist(String keyId, String value) throws Exception {

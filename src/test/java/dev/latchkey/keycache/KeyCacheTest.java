@@ -1,4 +1,4 @@
-package dev.latchkey.verify.cache;
+package dev.latchkey.keycache;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -11,13 +11,12 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.latchkey.apikey.KeyKind;
 import dev.latchkey.support.Parallel;
 import dev.latchkey.support.TestClock;
 import dev.latchkey.support.TestConfig;
 import dev.latchkey.usage.UsageRecorder;
-import dev.latchkey.verify.VerifyCode;
-import dev.latchkey.verify.VerifyMetrics;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * A load that overlapped an invalidation must not be cached: otherwise a key revoked while a replica was loading it
@@ -31,7 +30,7 @@ class KeyCacheTest {
 
     static KeyCache cache(UsageRecorder usage, Clock clock) {
         return new KeyCache(TestConfig.withVerify(Map.of("cacheMaxSize", 1000L, "negativeMaxSize", 1000L)),
-                new VerifyMetrics(new SimpleMeterRegistry()), usage, clock);
+                new SimpleMeterRegistry(), usage, clock);
     }
 
     static String id(int i) {

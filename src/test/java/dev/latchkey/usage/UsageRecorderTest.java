@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
-import dev.latchkey.verify.VerifyCode;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /** Usage counters lose nothing when requests race flushes and hour roll-overs. */
 class UsageRecorderTest {

@@ -1,4 +1,4 @@
-package dev.latchkey.security;
+package dev.latchkey.vocabulary;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,6 +1,6 @@
 package dev.latchkey.apikey.format;
 
-import dev.latchkey.apikey.KeyKind;
+import dev.latchkey.vocabulary.KeyKind;
 
 /**
  * The words a key starts with: Latchkey's own {@code lkp_}, {@code lks_}, {@code lka_}, and the Elastic-compatible

@@ -30,8 +30,6 @@ import dev.latchkey.error.Problems;
 @Singleton
 public class BodySizeRoute {
 
-    /** First of all routes, the hot ones included (one header lookup; GET requests carry none). */
-    static final int ROUTE_ORDER = -2_000;
     static final long DRAIN_MAX = 64L * 1024 * 1024;
     static final long DRAIN_TIMEOUT_MS = 30_000;
 
@@ -47,7 +45,7 @@ public class BodySizeRoute {
     }
 
     void routes(@Observes Router router) {
-        router.route().order(ROUTE_ORDER).handler(this::check);
+        router.route().order(RouteOrder.BODY_SIZE).handler(this::check);
     }
 
     private void check(RoutingContext ctx) {

@@ -12,10 +12,10 @@ import jakarta.ws.rs.ext.ParamConverter;
 import jakarta.ws.rs.ext.ParamConverterProvider;
 import jakarta.ws.rs.ext.Provider;
 
-import dev.latchkey.apikey.KeyKind;
-import dev.latchkey.apikey.KeyState;
 import dev.latchkey.common.Instants;
 import dev.latchkey.error.ApiException;
+import dev.latchkey.vocabulary.KeyKind;
+import dev.latchkey.vocabulary.KeyState;
 
 /**
  * Makes {@link Param}s of the types query parameters take: instants (ISO-8601, years 1-9999), key kinds and states. The

@@ -5,12 +5,15 @@ import jakarta.inject.Inject;
 
 import io.vertx.core.http.HttpServerRequest;
 
+import dev.latchkey.error.CurrentRequest;
+import dev.latchkey.error.RequestIds;
+
 /**
  * Facts about the current HTTP request that the audit log and error answers need: a request id (the caller's
  * {@code X-Request-Id} when it is well-formed, else a fresh UUID) and the client IP.
  */
 @RequestScoped
-public class RequestInfo {
+public class RequestInfo implements CurrentRequest {
 
     public static final String REQUEST_ID_HEADER = RequestIds.HEADER;
 
@@ -20,6 +23,7 @@ public class RequestInfo {
     private String requestId;
 
     /** The request id, stable for the whole request. */
+    @Override
     public String requestId() {
         if (requestId == null) {
             requestId = RequestIds.of(request);
@@ -33,6 +37,7 @@ public class RequestInfo {
     }
 
     /** The request's path (not decoded). */
+    @Override
     public String path() {
         return request.path();
     }

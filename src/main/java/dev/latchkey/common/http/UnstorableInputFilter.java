@@ -8,10 +8,9 @@ import jakarta.inject.Singleton;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import dev.latchkey.common.Text;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.Problems;
-import dev.latchkey.verify.http.PresentedKey;
+import dev.latchkey.vocabulary.Text;
 
 /**
  * Refuses, before any other handler sees it, a request whose path or query (after percent-decoding) is not valid UTF-8
@@ -22,11 +21,8 @@ import dev.latchkey.verify.http.PresentedKey;
 @Singleton
 public class UnstorableInputFilter {
 
-    /** Between the hot routes ({@link PresentedKey#ROUTE_ORDER}) and Quarkus' security filters (-300 to -100). */
-    static final int ROUTE_ORDER = -500;
-
     void routes(@Observes Router router) {
-        router.route().order(ROUTE_ORDER).handler(this::check);
+        router.route().order(RouteOrder.UNSTORABLE_INPUT).handler(this::check);
     }
 
     private void check(RoutingContext ctx) {

@@ -6,14 +6,14 @@ import java.io.InputStream;
 import java.io.Reader;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.MappingJsonFactory;
 
-import dev.latchkey.common.Text;
+import dev.latchkey.error.UnstorableText;
+import dev.latchkey.vocabulary.Text;
 
 /**
  * The JSON factory of the application's {@code ObjectMapper}: every parser it makes refuses a string or field name that
@@ -64,16 +64,6 @@ public class SafeJsonFactory extends MappingJsonFactory {
         return new SafeJsonFactory(this);
     }
 
-    /** Raised for a string or field name holding NUL or an unpaired surrogate. */
-    public static final class UnstorableTextException extends JsonParseException {
-
-        private static final long serialVersionUID = 1L;
-
-        UnstorableTextException(JsonParser p) {
-            super(p, "Text may not contain NUL characters or unpaired surrogates");
-        }
-    }
-
     /**
      * Checks each string and field name as the parser reaches it. The other {@code next...} methods of
      * {@link JsonParser} (nextFieldName, nextTextValue, ...) are implemented on top of {@link #nextToken()}, which
@@ -98,10 +88,10 @@ public class SafeJsonFactory extends MappingJsonFactory {
 
         private JsonToken check(JsonToken t) throws IOException {
             if (t == JsonToken.VALUE_STRING && Text.unstorable(delegate.getText())) {
-                throw new UnstorableTextException(this);
+                throw new UnstorableText(this);
             }
             if (t == JsonToken.FIELD_NAME && Text.unstorable(delegate.currentName())) {
-                throw new UnstorableTextException(this);
+                throw new UnstorableText(this);
             }
             return t;
         }

@@ -1,4 +1,4 @@
-package dev.latchkey.gateway;
+package dev.latchkey.gateway.authorize;
 
 import java.time.Clock;
 
@@ -11,15 +11,17 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.latchkey.common.http.RouteOrder;
 import dev.latchkey.error.Problems;
+import dev.latchkey.gateway.GatewayAnswer;
+import dev.latchkey.gateway.GatewayQuestion;
+import dev.latchkey.gateway.VerifyJson;
 import dev.latchkey.gateway.token.IdentityTokens;
 import dev.latchkey.verify.ClientIp;
 import dev.latchkey.verify.Decision;
 import dev.latchkey.verify.VerifyMetrics;
 import dev.latchkey.verify.VerifyRequest;
 import dev.latchkey.verify.VerifyService;
-import dev.latchkey.verify.http.PresentedKey;
-import dev.latchkey.verify.http.VerifyJson;
 
 /**
  * Gateway mode, {@code ANY /authorize} and {@code ANY /authorize/**}: Envoy ext_authz (HTTP) appends the original path;
@@ -52,17 +54,16 @@ public class AuthorizeRoutes {
     }
 
     void routes(@Observes Router router) {
-        router.route("/authorize").order(PresentedKey.ROUTE_ORDER).handler(this::handle)
-                .failureHandler(Problems::failure);
-        router.route("/authorize/*").order(PresentedKey.ROUTE_ORDER + 1).handler(this::handle)
-                .failureHandler(Problems::failure);
+        router.route("/authorize").order(RouteOrder.HOT).handler(this::handle).failureHandler(Problems::failure);
+        router.route("/authorize/*").order(RouteOrder.HOT + 1).handler(this::handle).failureHandler(Problems::failure);
     }
 
     private void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        // query parameters are parsed only when there is a query: nginx and Traefik send none
-        boolean query = req.query() != null;
-        GatewayQuestion q = GatewayQuestion.read(req::getHeader, query ? req::getParam : none -> null);
+        // the query of the fixed /authorize URL is the operator's (parsed only when there is one); an Envoy-style
+        // /authorize/<path> carries the client's own query, which asks nothing
+        boolean operatorQuery = req.query() != null && !req.path().startsWith("/authorize/");
+        GatewayQuestion q = GatewayQuestion.read(req::getHeader, operatorQuery ? req::getParam : none -> null);
         if (q.invalid() != null) {
             Problems.send(ctx, GatewayAnswer.invalid(q));
             return;

@@ -1,4 +1,4 @@
-package dev.latchkey.gateway;
+package dev.latchkey.gateway.authorize;
 
 import io.vertx.core.http.HttpServerRequest;
 

@@ -16,19 +16,19 @@ import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 
-import dev.latchkey.common.Cidr;
-import dev.latchkey.common.http.RequestIds;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.Problems;
+import dev.latchkey.error.RequestIds;
 import dev.latchkey.gateway.GatewayAnswer;
 import dev.latchkey.gateway.GatewayQuestion;
+import dev.latchkey.gateway.VerifyJson;
 import dev.latchkey.gateway.token.IdentityTokens;
 import dev.latchkey.verify.Decision;
-import dev.latchkey.verify.VerifyCode;
 import dev.latchkey.verify.VerifyMetrics;
 import dev.latchkey.verify.VerifyRequest;
 import dev.latchkey.verify.VerifyService;
-import dev.latchkey.verify.http.VerifyJson;
+import dev.latchkey.vocabulary.Cidr;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * Envoy ext_authz over gRPC ({@code envoy.service.auth.v3.Authorization/Check}), served on the main HTTP port (HTTP/2

@@ -23,8 +23,8 @@ import io.vertx.core.http.HttpHeaders;
 
 import dev.latchkey.common.CaffeineShapes;
 import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.keycache.CachedKey;
 import dev.latchkey.verify.Decision;
-import dev.latchkey.verify.cache.CachedKey;
 
 /**
  * The identity token of an allowed request (DESIGN §4, "phantom token"): an ES256 JWT with {@code iss}, {@code sub}

@@ -1,4 +1,4 @@
-package dev.latchkey.verify.http;
+package dev.latchkey.gateway.verify;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,17 +16,20 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import dev.latchkey.common.Cidr;
 import dev.latchkey.common.http.RouteBodyLimit;
+import dev.latchkey.common.http.RouteOrder;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.Problems;
-import dev.latchkey.security.Permissions;
+import dev.latchkey.gateway.PresentedKey;
+import dev.latchkey.gateway.VerifyJson;
 import dev.latchkey.verify.ClientIp;
 import dev.latchkey.verify.Decision;
-import dev.latchkey.verify.VerifyCode;
 import dev.latchkey.verify.VerifyMetrics;
 import dev.latchkey.verify.VerifyRequest;
 import dev.latchkey.verify.VerifyService;
+import dev.latchkey.vocabulary.Cidr;
+import dev.latchkey.vocabulary.Permissions;
+import dev.latchkey.vocabulary.VerifyCode;
 
 /**
  * {@code POST /verify}: a plain Vert.x route on the event loop (no JAX-RS layer on the hottest path). Any well-formed
@@ -62,9 +65,8 @@ public class VerifyRoutes implements RouteBodyLimit {
     }
 
     void routes(@Observes Router router) {
-        router.post("/verify").order(PresentedKey.ROUTE_ORDER + 2)
-                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::handle)
-                .failureHandler(Problems::failure);
+        router.post("/verify").order(RouteOrder.HOT + 2).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+                .handler(this::handle).failureHandler(Problems::failure);
     }
 
     private void handle(RoutingContext ctx) {

@@ -1,9 +1,9 @@
-package dev.latchkey.verify.route;
+package dev.latchkey.vocabulary.route;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.latchkey.common.Text;
+import dev.latchkey.vocabulary.Text;
 
 /**
  * The original request path as a list of decoded segments, or null when it is ambiguous — read differently by different

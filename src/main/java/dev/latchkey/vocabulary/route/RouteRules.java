@@ -1,4 +1,4 @@
-package dev.latchkey.verify.route;
+package dev.latchkey.vocabulary.route;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.latchkey.common.json.SafeJsonFactory.UnstorableTextException;
+import dev.latchkey.error.UnstorableText;
 
 /** The parser wrapper alone: every way Jackson reads text passes the check; stored text is unchanged. */
 class SafeJsonFactoryTest {
@@ -40,10 +40,10 @@ class SafeJsonFactoryTest {
      */
     private static void assertRefused(org.junit.jupiter.api.function.Executable read, String label) {
         Throwable t = assertThrows(Exception.class, read, label);
-        while (t != null && !(t instanceof UnstorableTextException)) {
+        while (t != null && !(t instanceof UnstorableText)) {
             t = t.getCause();
         }
-        assertEquals(UnstorableTextException.class, t == null ? null : t.getClass(), label);
+        assertEquals(UnstorableText.class, t == null ? null : t.getClass(), label);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.latchkey.verify.route;
+package dev.latchkey.vocabulary.route;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

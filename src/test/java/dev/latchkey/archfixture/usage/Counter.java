@@ -1,0 +1,6 @@
+package dev.latchkey.archfixture.usage;
+
+/** ArchitectureTest's fixture: depends on nothing. */
+public class Counter {
+    long n;
+}
