@@ -92,7 +92,8 @@ public class ApiKeys {
 
     /**
      * Writes a key's changeable columns if nobody changed it since it was read (else 409), and its workspaces when
-     * {@code workspacesChanged}. The kind, owner, creator and expiry never change (DESIGN §1), so they are not written.
+     * {@code workspacesChanged}. The kind, owner, creator and expiry never change (README, "Concepts and the security
+     * model"), so they are not written.
      */
     void update(ApiKey k, boolean workspacesChanged) {
         int rows = db.update("update api_keys set name = ?, secret_hash = ?, previous_secret_hash = ?,"

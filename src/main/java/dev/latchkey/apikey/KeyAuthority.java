@@ -19,9 +19,9 @@ import dev.latchkey.vocabulary.Permissions;
 import dev.latchkey.workspace.Workspaces;
 
 /**
- * Who may do what with keys (DESIGN §1, seeds 000 and 003): members see and manage only their own personal keys;
- * service and admin keys are for owners, admins and admin keys; nobody mints or widens a key beyond their own
- * permissions on every workspace in its scope; names are unique per organization; revocation is final.
+ * Who may do what with keys (README, "Concepts and the security model", seeds 000 and 003): members see and manage only
+ * their own personal keys; service and admin keys are for owners, admins and admin keys; nobody mints or widens a key
+ * beyond their own permissions on every workspace in its scope; names are unique per organization; revocation is final.
  */
 @ApplicationScoped
 class KeyAuthority {

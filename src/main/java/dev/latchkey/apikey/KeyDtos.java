@@ -24,7 +24,10 @@ public final class KeyDtos {
             List<Route> routes, QuotaInput quota) {
     }
 
-    /** A usage quota (DESIGN §8): units left, and an optional refill at each interval boundary (UTC). */
+    /**
+     * A usage quota (README, "Rate limits and quotas"): units left, and an optional refill at each interval boundary
+     * (UTC).
+     */
     public record QuotaInput(Long remaining, RefillInput refill) {
     }
 
@@ -36,7 +39,7 @@ public final class KeyDtos {
     public record QuotaView(long remaining, RefillInput refill, Instant refillAt) {
     }
 
-    /** A route rule (DESIGN §4): methods (absent = any) and a path pattern with {@code *} and {@code **}. */
+    /** A route rule (README, "Verify API"): methods (absent = any) and a path pattern with {@code *} and {@code **}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Route(List<String> methods, String path) {
     }

@@ -37,9 +37,9 @@ import dev.latchkey.vocabulary.KeyKind;
 /**
  * API keys: issue and change (rotate, revoke, delete: {@link KeyLifecycle}; reads: {@link KeyQueries}; who may:
  * {@link KeyAuthority}; patch parsing: {@link KeyPatch}; field rules: {@link KeyRules}). Enforces the security model of
- * DESIGN §1: members manage only their own personal keys; service and admin keys are for owners, admins and admin keys;
- * nobody mints or widens a key beyond their own permissions on every workspace in its scope; kind and expiry never
- * change; revocation is final.
+ * README, "Concepts and the security model": members manage only their own personal keys; service and admin keys are
+ * for owners, admins and admin keys; nobody mints or widens a key beyond their own permissions on every workspace in
+ * its scope; kind and expiry never change; revocation is final.
  */
 @ApplicationScoped
 @Transactional
@@ -94,7 +94,7 @@ public class KeyService {
     public KeyWithSecret create(String orgSlug, JsonNode body) {
         OrgContext ctx = access.resolve(orgSlug);
         ctx.requireKeyAccess();
-        // who may issue the kind asked for is decided before the body's details (DESIGN §6)
+        // who may issue the kind asked for is decided before the body's details (README, "Errors")
         JsonNode kind = body == null ? null : body.get("kind");
         KeyKind asked = kind != null && kind.isTextual() ? KeyKind.fromWire(kind.textValue()) : null;
         if (asked != null) {

@@ -135,6 +135,7 @@ public class ChangeListener {
     /** Full load: the feed restarts at the xmin of a snapshot taken before the load read anything. */
     private void reload(Connection c) throws SQLException {
         long xmin = OutboxReader.snapshotXmin(c);
+        metrics.reloaded();
         cache.clear();
         if (config.cacheEnabled()) {
             refresher.warmUp(config.cacheMaxSize());

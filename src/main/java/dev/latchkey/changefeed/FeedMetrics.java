@@ -21,11 +21,13 @@ public class FeedMetrics {
     public static final String RESYNC_CYCLE_KEYS = "latchkey.key.cache.resync.cycle.keys";
     public static final String FEED_LAG = "latchkey.key.feed.lag";
     public static final String FEED_PENDING = "latchkey.key.feed.pending";
+    public static final String RELOADS = "latchkey.key.feed.reloads";
 
     private final MeterRegistry registry;
     private final Counter invalidations;
     private final Counter repairs;
     private final Timer feedLag;
+    private final Counter reloads;
 
     public FeedMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -37,6 +39,10 @@ public class FeedMetrics {
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
                         Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
                         Duration.ofMillis(250), Duration.ofMillis(1000), Duration.ofSeconds(5))
+                .register(registry);
+        reloads = Counter.builder(RELOADS)
+                .description("Full loads of the key cache: at start-up, and when the outbox was pruned past what this "
+                        + "replica had read")
                 .register(registry);
         repairs = Counter.builder(CACHE_REPAIRS)
                 .description("Entries fixed by the resync (a change that bypassed the change feed)").register(registry);
@@ -50,6 +56,11 @@ public class FeedMetrics {
     /** Records how long a change took from its outbox row to being applied here. */
     void feedLag(long millis) {
         feedLag.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** Counts a full load of the cache. */
+    void reloaded() {
+        reloads.increment();
     }
 
     /** Counts entries the resync found out of date. */

@@ -26,10 +26,10 @@ import dev.latchkey.keycache.OrgLoader.MemberRef;
 import dev.latchkey.keycache.OrgState;
 
 /**
- * The safety net that does not depend on the change feed (DESIGN §7): within every {@code resync-interval}, every
- * cached key, organization state and member's rights is compared with the database, and whatever differs is reloaded
- * (or dropped). A change that bypassed the service — an operator's SQL, a restored backup — therefore stops a revoked
- * key on every replica within one interval.
+ * The safety net that does not depend on the change feed (README, "How it stays fast and correct"): within every
+ * {@code resync-interval}, every cached key, organization state and member's rights is compared with the database, and
+ * whatever differs is reloaded (or dropped). A change that bypassed the service — an operator's SQL, a restored backup
+ * — therefore stops a revoked key on every replica within one interval.
  * <p>
  * The comparison is by fingerprint: PostgreSQL computes, from the row version ({@code xmin}) and the workspace set, a
  * number that changes with every write, so a check reads 8 bytes per key. A cycle walks the key table in

@@ -3,7 +3,7 @@ package dev.latchkey.common;
 /** Regular expressions shared by request validation, so that every route enforces the same rules. */
 public final class Patterns {
 
-    /** Organization and workspace slugs (DESIGN §1). */
+    /** Organization and workspace slugs (README, "Concepts and the security model"). */
     public static final String SLUG = "[a-z0-9][a-z0-9-]{0,63}";
     /** Custom role names. */
     public static final String ROLE_NAME = "[a-z0-9][a-z0-9_.-]{0,63}";

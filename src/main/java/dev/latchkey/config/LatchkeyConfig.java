@@ -31,7 +31,7 @@ public interface LatchkeyConfig {
     /** The identity token given to upstreams on an allowed /authorize or gRPC check that asks for it. */
     Token token();
 
-    /** Redis, the shared store of rate limits and quotas (DESIGN §8). */
+    /** Redis, the shared store of rate limits and quotas (README, "Rate limits and quotas"). */
     Redis redis();
 
     /** Rate limits and quotas. */
@@ -75,7 +75,7 @@ public interface LatchkeyConfig {
         Duration quotaCounterTtl();
     }
 
-    /** The web console at /console (DESIGN §9). */
+    /** The web console at /console (README, "Web console"). */
     Console console();
 
     /** Console sign-in. */

@@ -19,8 +19,9 @@ import io.vertx.ext.web.RoutingContext;
 import dev.latchkey.config.LatchkeyConfig;
 
 /**
- * The web console's shell (DESIGN §9): static files under {@code META-INF/resources/console/} served by Quarkus, with
- * security headers on every answer — a Content-Security-Policy without inline script or style, {@code X-Frame-Options:
+ * The web console's shell (README, "Web console"): static files under {@code META-INF/resources/console/} served by
+ * Quarkus, with security headers on every answer — a Content-Security-Policy without inline script or style,
+ * {@code X-Frame-Options:
  * DENY}, no referrer, no sniffing — and {@code index.html} for every path that is not a file, so that deep links such
  * as {@code /console/orgs/acme/api-keys} open the app. {@code /console/config.json} tells the app how to sign in.
  */

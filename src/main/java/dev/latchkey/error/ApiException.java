@@ -10,7 +10,7 @@ import java.util.List;
  * <li>{@link Invalid} 400 {@code validation_failed} (field errors) or another 400 code for a request-level problem;
  * <li>{@link Unauthorized} 401, with {@code WWW-Authenticate: Bearer};
  * <li>{@link Forbidden} 403 — only for a caller who may see the object: elsewhere it is 404, so that nobody learns what
- * exists in another organization (DESIGN §3);
+ * exists in another organization (README, "Management API");
  * <li>{@link NotFound} 404;
  * <li>{@link Conflict} 409, also for a concurrent writer that won a race to a unique name or row;
  * <li>{@link TooLarge} 413;

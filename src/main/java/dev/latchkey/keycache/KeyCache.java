@@ -202,8 +202,10 @@ public class KeyCache {
     /**
      * Keeps the cache within {@code cache-max-size} with a clock hand: walking the entries round and round, it evicts
      * those not used (verified VALID) since its previous pass began, so every entry gets a whole pass as its second
-     * chance. If a pass finds every entry in use, the next pass evicts in hand order, so the bound always holds.
-     * Evicting needs no generation bump: it drops an answer, never installs one.
+     * chance. If a pass finds every entry in use, the next pass evicts in hand order, so the bound always holds —
+     * exactly once writers are done; while they run, each has added its entry before evicting, so the cache holds at
+     * most one entry over the bound per concurrent writer (KeyCacheTest measures it). Evicting needs no generation
+     * bump: it drops an answer, never installs one.
      */
     private void evictOverflow() {
         if (keys.size() <= maxSize) {

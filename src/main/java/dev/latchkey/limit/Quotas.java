@@ -23,9 +23,9 @@ import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.limit.store.LimitStore;
 
 /**
- * Usage quotas (DESIGN §8): every verification spends {@code cost} units from one counter shared by all replicas (one
- * Redis script per call, no local batching: "exactly N calls answer VALID" leaves no room for tokens parked on another
- * replica). The durable value lives in PostgreSQL.
+ * Usage quotas (README, "Rate limits and quotas"): every verification spends {@code cost} units from one counter shared
+ * by all replicas (one Redis script per call, no local batching: "exactly N calls answer VALID" leaves no room for
+ * tokens parked on another replica). The durable value lives in PostgreSQL.
  * <p>
  * <b>Durability.</b> A counter is seeded from the database on first use (and after Redis lost it); each replica
  * remembers the units it spent, per counter instance, and writes them to the database every

@@ -12,8 +12,9 @@ import io.vertx.core.Promise;
 import dev.latchkey.limit.store.LimitStore;
 
 /**
- * Rate limits that hold across replicas (DESIGN §8): {@code limit} calls per window of {@code windowSeconds}, one
- * budget for the key on all replicas, counted in the shared store (Redis) with a local fast path.
+ * Rate limits that hold across replicas (README, "Rate limits and quotas"): {@code limit} calls per window of
+ * {@code windowSeconds}, one budget for the key on all replicas, counted in the shared store (Redis) with a local fast
+ * path.
  * <p>
  * <b>Leasing.</b> A replica takes tokens from the shared window in batches of at most
  * {@code max(1, floor(limit × lease-fraction))} and spends them locally without a round trip; a call that finds no

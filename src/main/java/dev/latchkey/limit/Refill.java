@@ -6,10 +6,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
 /**
- * A quota's refill (DESIGN §8): at each interval boundary (UTC) the remaining units are raised to {@code amount} if
- * they are below it — "add amount, up to it, not beyond" — and never lowered. Boundaries are numbered from the epoch
- * (days, calendar months, or multiples of a fixed duration since 1970-01-01T00:00Z), so every replica computes the same
- * index for the same instant and a refill is applied once per index whoever applies it.
+ * A quota's refill (README, "Rate limits and quotas"): at each interval boundary (UTC) the remaining units are raised
+ * to {@code amount} if they are below it — "add amount, up to it, not beyond" — and never lowered. Boundaries are
+ * numbered from the epoch (days, calendar months, or multiples of a fixed duration since 1970-01-01T00:00Z), so every
+ * replica computes the same index for the same instant and a refill is applied once per index whoever applies it.
  */
 public record Refill(long amount, String interval) {
 

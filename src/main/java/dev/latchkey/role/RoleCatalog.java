@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class RoleCatalog {
 
-    /** Built-in roles, immutable (DESIGN §1). */
+    /** Built-in roles, immutable (README, "Concepts and the security model"). */
     public static final Map<String, List<String>> BUILT_IN;
 
     static {

@@ -11,8 +11,8 @@ import dev.latchkey.vocabulary.OrgRole;
 import dev.latchkey.vocabulary.Permissions;
 
 /**
- * What a member holds (DESIGN §1): owners and org admins hold {@code *} on every workspace; a member holds the union of
- * their org-wide role and their role for that workspace.
+ * What a member holds (README, "Concepts and the security model"): owners and org admins hold {@code *} on every
+ * workspace; a member holds the union of their org-wide role and their role for that workspace.
  */
 @ApplicationScoped
 public class Authority {

@@ -7,7 +7,8 @@ import dev.latchkey.vocabulary.OrgRole;
 
 /**
  * An organization as seen by the current caller, after the tenant guard: the caller belongs to it (member or admin
- * key), or is a platform admin reading it. Carries the authorization checks of DESIGN §1 for management routes.
+ * key), or is a platform admin reading it. Carries the authorization checks of README, "Concepts and the security
+ * model" for management routes.
  */
 public record OrgContext(long orgId, String orgSlug, String orgName, Caller caller, Member member) {
 

@@ -17,8 +17,8 @@ import dev.latchkey.vocabulary.Permissions;
 import dev.latchkey.vocabulary.VerifyCode;
 
 /**
- * The rules of DESIGN §4 applied to a cached key and its organization's current state: in memory, no I/O. Order
- * matters: a wrong secret is NOT_FOUND before anything about the key is revealed; then state (revoked, expired,
+ * The rules of README, "Verify API" applied to a cached key and its organization's current state: in memory, no I/O.
+ * Order matters: a wrong secret is NOT_FOUND before anything about the key is revealed; then state (revoked, expired,
  * disabled), then kind and owner, IP, route, workspace, permissions. Limits are applied to a VALID answer afterwards
  * ({@link VerifyService}), so that denials spend neither rate-limit tokens nor quota units.
  */

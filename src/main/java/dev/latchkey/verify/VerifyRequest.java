@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What is asked: a key, optionally a workspace it must cover and permissions it must hold there, the caller's IP —
  * resolved only when the key has an allow-list, so that most requests never parse an address — and the original
- * request's method and path, read only for keys with route rules; and the quota units the call spends (DESIGN §8).
+ * request's method and path, read only for keys with route rules; and the quota units the call spends (README, "Rate
+ * limits and quotas").
  */
 public record VerifyRequest(String key, String workspace, List<String> permissions, Address ip, Original original,
         long cost) {
@@ -32,8 +33,8 @@ public record VerifyRequest(String key, String workspace, List<String> permissio
     };
 
     /**
-     * The original request a gateway is asking about, read only for keys with route rules (DESIGN §4); null parts when
-     * the gateway did not say.
+     * The original request a gateway is asking about, read only for keys with route rules (README, "Verify API"); null
+     * parts when the gateway did not say.
      */
     public interface Original {
         String method();

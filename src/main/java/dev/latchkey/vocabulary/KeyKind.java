@@ -2,7 +2,10 @@ package dev.latchkey.vocabulary;
 
 import java.util.Locale;
 
-/** Personal keys act for their member, service keys for automation, admin keys manage keys (DESIGN §1). */
+/**
+ * Personal keys act for their member, service keys for automation, admin keys manage keys (README, "Concepts and the
+ * security model").
+ */
 public enum KeyKind {
     PERSONAL, SERVICE, ADMIN;
 

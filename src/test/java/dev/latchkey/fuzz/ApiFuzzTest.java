@@ -48,7 +48,7 @@ class ApiFuzzTest {
 
     private static final long SEED = Long.getLong("fuzz.seed", 20261201L);
     private static final int REQUESTS = Integer.getInteger("fuzz.requests", 10_000);
-    /** A full key of any prefix (DESIGN §2): prefix, 16 + 43 + 6 base62 characters. */
+    /** A full key of any prefix (README, "Key format"): prefix, 16 + 43 + 6 base62 characters. */
     private static final Pattern FULL_KEY = Pattern.compile("(lk[psa]_|private-|search-|admin-)[0-9A-Za-z]{65}");
     private static final ObjectMapper JSON = new ObjectMapper();
 

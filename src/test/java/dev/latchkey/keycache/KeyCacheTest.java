@@ -62,15 +62,39 @@ class KeyCacheTest {
         }
     }
 
+    /**
+     * A load adds its entry, then evicts: while four loaders run, the cache holds at most the bound plus one entry per
+     * loader (measured by a thread sampling the size throughout), and exactly the bound once they are done.
+     */
     @Test
-    void concurrentLoadsNeverLeaveTheCacheOverItsBound() {
+    void concurrentLoadsStayWithinTheBoundPlusOnePerLoader() throws Exception {
         KeyCache cache = cache();
-        Parallel.forEach(4, List.of(0, 1, 2, 3), t -> {
-            for (int i = 0; i < 5000; i++) {
-                String id = id(t * 10_000 + i);
-                cache.putLoaded(id, key(cache, id, false), cache.generation());
+        int loaders = 4;
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong largest = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong samples = new java.util.concurrent.atomic.AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (running.get()) {
+                largest.accumulateAndGet(cache.size(), Math::max);
+                samples.incrementAndGet();
             }
         });
+        sampler.start();
+        try {
+            Parallel.forEach(loaders, List.of(0, 1, 2, 3), t -> {
+                for (int i = 0; i < 20_000; i++) {
+                    String id = id(t * 100_000 + i);
+                    cache.putLoaded(id, key(cache, id, false), cache.generation());
+                }
+            });
+        } finally {
+            running.set(false);
+            sampler.join();
+        }
+        System.out.printf("cache bound 1000, %d loaders: largest size seen %d in %d samples%n", loaders, largest.get(),
+                samples.get());
+        assertTrue(samples.get() > 100, "the sampler ran while the loaders did");
+        assertTrue(largest.get() >= 1000 && largest.get() <= 1000 + loaders, "largest size seen " + largest.get());
         assertEquals(1000, cache.size());
     }
 

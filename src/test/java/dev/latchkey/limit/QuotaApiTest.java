@@ -39,7 +39,8 @@ import dev.latchkey.support.TestClock;
 /**
  * Quotas end to end on one replica (the embedded store; SharedLimitsIT runs three replicas on Redis): set, shown, spent
  * with {@code cost}, exact under concurrent calls, written to PostgreSQL, refilled at a boundary reached by the
- * injected clock, denied per endpoint as DESIGN §4/§8 say, set anew and removed by PATCH, and bad input refused.
+ * injected clock, denied per endpoint as README, "Verify API" and "Rate limits and quotas" say, set anew and removed by
+ * PATCH, and bad input refused.
  */
 @QuarkusTest
 class QuotaApiTest {

@@ -16,8 +16,9 @@ import dev.latchkey.support.Api;
 import dev.latchkey.support.Tokens;
 
 /**
- * Who may do something is decided before the body's details (DESIGN §6): a caller who may not use a route gets 403 (or
- * 404 for an object they cannot see) whatever is wrong with the body; a caller who may gets the 400 for the same body.
+ * Who may do something is decided before the body's details (README, "Errors"): a caller who may not use a route gets
+ * 403 (or 404 for an object they cannot see) whatever is wrong with the body; a caller who may gets the 400 for the
+ * same body.
  */
 @QuarkusTest
 class AuthorizationOrderTest {

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A private three-master Redis Cluster (Debian's redis-server and redis-cli), keeping nothing on disk beyond the nodes'
- * cluster files under target/: what a deployment uses "when one node is not enough" (DESIGN §8).
+ * cluster files under target/: what a deployment uses "when one node is not enough" (README, "Rate limits and quotas").
  */
 public final class RedisClusterProcess implements AutoCloseable {
 

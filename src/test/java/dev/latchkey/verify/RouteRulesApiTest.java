@@ -21,8 +21,9 @@ import io.restassured.response.Response;
 import dev.latchkey.support.Api;
 
 /**
- * Route rules end to end (DESIGN §4): set on create and PATCH, shown and audited, enforced by /verify (method + path
- * fields) and /authorize as Envoy, nginx and Traefik report the original request, bypass attempts included.
+ * Route rules end to end (README, "Verify API"): set on create and PATCH, shown and audited, enforced by /verify
+ * (method + path fields) and /authorize as Envoy, nginx and Traefik report the original request, bypass attempts
+ * included.
  */
 @QuarkusTest
 class RouteRulesApiTest {

@@ -28,7 +28,7 @@ import dev.latchkey.support.TestClock;
 import dev.latchkey.support.Tokens;
 import dev.latchkey.usage.UsageFlusher;
 
-/** Every code of DESIGN §4 through /verify and /authorize, with the fields and headers gateways read. */
+/** Every code of README, "Verify API" through /verify and /authorize, with the fields and headers gateways read. */
 @QuarkusTest
 class VerifyTest {
 

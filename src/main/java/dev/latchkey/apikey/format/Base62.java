@@ -1,6 +1,6 @@
 package dev.latchkey.apikey.format;
 
-/** Base62 with the alphabet of DESIGN §2, in this order: {@code 0-9}, {@code A-Z}, {@code a-z}. */
+/** Base62 with the alphabet of README, "Key format", in this order: {@code 0-9}, {@code A-Z}, {@code a-z}. */
 public final class Base62 {
 
     static final char[] ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();

@@ -3,9 +3,9 @@ package dev.latchkey.apikey.format;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The key format of DESIGN §2: {@code <prefix><keyId><secret><checksum>} where keyId is 16 base62 characters, the
- * secret 43 (256 bits), and the checksum the CRC32 of everything before it written as 6 base62 characters. Parsing
- * rejects garbage and typos without touching storage.
+ * The key format of README, "Key format": {@code <prefix><keyId><secret><checksum>} where keyId is 16 base62
+ * characters, the secret 43 (256 bits), and the checksum the CRC32 of everything before it written as 6 base62
+ * characters. Parsing rejects garbage and typos without touching storage.
  */
 public final class KeyFormat {
 

@@ -4,7 +4,7 @@ import dev.latchkey.vocabulary.KeyKind;
 
 /**
  * The words a key starts with: Latchkey's own {@code lkp_}, {@code lks_}, {@code lka_}, and the Elastic-compatible
- * {@code private-}, {@code search-}, {@code admin-} (DESIGN §2).
+ * {@code private-}, {@code search-}, {@code admin-} (README, "Key format").
  */
 public enum KeyPrefix {
     PERSONAL("lkp_", KeyKind.PERSONAL), SERVICE("lks_", KeyKind.SERVICE), ADMIN("lka_", KeyKind.ADMIN),

@@ -6,7 +6,7 @@ import java.util.function.Function;
  * A typed query parameter read lazily: the resource declares {@code @QueryParam("since") Param<Instant> since}, and the
  * value is converted (or refused with a 400 naming the parameter) only when the service asks for it — after it has
  * decided whether the caller may use the route at all. A JAX-RS conversion would run before the resource method, so a
- * caller without access would learn about their bad value instead of being refused (DESIGN §6).
+ * caller without access would learn about their bad value instead of being refused (README, "Errors").
  */
 public final class Param<T> {
 

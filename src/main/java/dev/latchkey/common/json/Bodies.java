@@ -15,9 +15,9 @@ import dev.latchkey.error.ApiException;
 import dev.latchkey.error.StatusMap;
 
 /**
- * Request bodies read in two steps, so that authorization comes first (DESIGN §6): the resource receives the parsed
- * JSON tree (only its syntax has been checked), the service decides whether the caller may do this at all, and only
- * then reads the tree into its request type — field types, formats and Bean Validation constraints.
+ * Request bodies read in two steps, so that authorization comes first (README, "Errors"): the resource receives the
+ * parsed JSON tree (only its syntax has been checked), the service decides whether the caller may do this at all, and
+ * only then reads the tree into its request type — field types, formats and Bean Validation constraints.
  */
 @Singleton
 public class Bodies {

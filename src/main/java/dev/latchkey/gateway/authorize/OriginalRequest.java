@@ -5,12 +5,12 @@ import io.vertx.core.http.HttpServerRequest;
 import dev.latchkey.verify.VerifyRequest;
 
 /**
- * The request a gateway asks about, as each reports it (DESIGN §4), read only when the key has route rules: nginx
- * {@code X-Original-Method} + {@code X-Original-URI}; Traefik {@code X-Forwarded-Method} + {@code X-Forwarded-Uri};
- * Envoy's HTTP ext_authz appends the original path to {@code /authorize} and keeps the original method. A gateway that
- * says nothing gives no path, and a key with routes is then refused. Envoy's form is taken first: a client cannot forge
- * it, whereas the headers are only as trustworthy as the gateway configuration that sets them (the examples in
- * {@code src/main/kubernetes} overwrite whatever the client sent).
+ * The request a gateway asks about, as each reports it (README, "Verify API"), read only when the key has route rules:
+ * nginx {@code X-Original-Method} + {@code X-Original-URI}; Traefik {@code X-Forwarded-Method} +
+ * {@code X-Forwarded-Uri}; Envoy's HTTP ext_authz appends the original path to {@code /authorize} and keeps the
+ * original method. A gateway that says nothing gives no path, and a key with routes is then refused. Envoy's form is
+ * taken first: a client cannot forge it, whereas the headers are only as trustworthy as the gateway configuration that
+ * sets them (the examples in {@code src/main/kubernetes} overwrite whatever the client sent).
  */
 final class OriginalRequest implements VerifyRequest.Original {
 

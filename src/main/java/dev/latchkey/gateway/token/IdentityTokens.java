@@ -27,9 +27,9 @@ import dev.latchkey.keycache.CachedKey;
 import dev.latchkey.verify.Decision;
 
 /**
- * The identity token of an allowed request (DESIGN §4, "phantom token"): an ES256 JWT with {@code iss}, {@code sub}
- * (the actor), {@code aud}, {@code iat}, {@code exp} (the configured lifetime, never beyond the key's expiry),
- * {@code jti}, and {@code key_id}, {@code org}, {@code kind}, {@code workspaces}, {@code permissions}.
+ * The identity token of an allowed request (README, "Verify API", "phantom token"): an ES256 JWT with {@code iss},
+ * {@code sub} (the actor), {@code aud}, {@code iat}, {@code exp} (the configured lifetime, never beyond the key's
+ * expiry), {@code jti}, and {@code key_id}, {@code org}, {@code kind}, {@code workspaces}, {@code permissions}.
  * <p>
  * Only answers that ask for a token carry one ({@link #wanted}), unless {@code latchkey.token.default} is set. Signing
  * costs far more than a verification, so a token is kept in a bounded cache ({@code latchkey.token.cache-size}, keyed

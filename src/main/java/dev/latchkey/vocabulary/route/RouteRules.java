@@ -8,9 +8,9 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * A key's route rules (DESIGN §4): {@code [{"methods": ["GET", "HEAD"], "path": "/v1/documents/**"}]}. Methods absent =
- * any; {@code *} is one path segment, {@code **} (last only) any rest, including none. A request passes when its
- * original method and path match one rule; a path that {@link RoutePath} finds ambiguous matches none.
+ * A key's route rules (README, "Verify API"): {@code [{"methods": ["GET", "HEAD"], "path": "/v1/documents/**"}]}.
+ * Methods absent = any; {@code *} is one path segment, {@code **} (last only) any rest, including none. A request
+ * passes when its original method and path match one rule; a path that {@link RoutePath} finds ambiguous matches none.
  */
 public final class RouteRules {
 

@@ -9,7 +9,7 @@ import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
 
-/** DESIGN §2: the key format, its checksum, and the uniqueness of generated key ids. */
+/** README, "Key format": the key format, its checksum, and the uniqueness of generated key ids. */
 class KeyFormatTest {
 
     private final KeyGenerator generator = new KeyGenerator(new SecureRandom());
