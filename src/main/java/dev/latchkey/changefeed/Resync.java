@@ -163,7 +163,7 @@ public class Resync {
 
     private int startCycle() throws SQLException {
         long[] ids = loader.keyIdRange();
-        cycle = CachedKey.beginResyncCycle();
+        cycle = cache.beginResyncCycle();
         range = ids;
         stepIds = Math.max(1, (range[1] - range[0] + SLICES) / SLICES);
         slice = 0;

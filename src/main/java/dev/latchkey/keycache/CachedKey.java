@@ -59,11 +59,8 @@ public final class CachedKey extends UsageCounters {
     private final long[] workspaceIds;
     private final long fingerprint;
     private final Extras extras;
-    /** The last resync cycle that found this entry's row (or the cycle it was loaded in); fits the object's padding. */
-    private volatile int seenInCycle = cycle;
-
-    /** The resync's cycle number, stamped on entries as they are made. */
-    private static volatile int cycle;
+    /** The last resync cycle that found this entry's row (or the cycle it was made in); fits the object's padding. */
+    private volatile int seenInCycle;
 
     /**
      * @param role
@@ -97,11 +94,7 @@ public final class CachedKey extends UsageCounters {
         this.workspaceIds = workspaceIds;
         this.fingerprint = fingerprint;
         this.extras = extras == null || extras.empty() ? null : extras;
-    }
-
-    /** Starts a resync cycle: entries made from now on count as seen in it. Returns its number. */
-    public static int beginResyncCycle() {
-        return ++cycle;
+        this.seenInCycle = org.resyncCycle(); // the cycle under way when the row was read
     }
 
     /** The resync found this entry's row in the given cycle. */

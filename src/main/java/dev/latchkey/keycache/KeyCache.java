@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -57,6 +58,8 @@ public class KeyCache {
     private final ConcurrentHashMap<Long, OrgHandle> orgs = new ConcurrentHashMap<>();
     private final long maxStalenessNanos;
     private final AtomicLong generation = new AtomicLong();
+    /** The resync's cycle number; keys are stamped with it as they are made (through their handle). */
+    private final AtomicInteger resyncCycle = new AtomicInteger();
     private volatile long inSyncAtNanos = System.nanoTime();
     private volatile boolean warmed;
     private volatile boolean databaseUp;
@@ -84,6 +87,11 @@ public class KeyCache {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
+    /** Starts a resync cycle: entries made from now on count as seen in it. Returns its number. */
+    public int beginResyncCycle() {
+        return resyncCycle.incrementAndGet();
+    }
+
     /** The cached key, or null. */
     public CachedKey get(String keyId) {
         return keys.get(keyId);
@@ -106,7 +114,7 @@ public class KeyCache {
 
     /** The organization's handle, created empty (state to be loaded) if it has none yet. */
     public OrgHandle handle(long orgId) {
-        return orgs.computeIfAbsent(orgId, OrgHandle::new);
+        return orgs.computeIfAbsent(orgId, id -> new OrgHandle(id, resyncCycle));
     }
 
     /** The organization's handle if one exists. */
@@ -204,8 +212,8 @@ public class KeyCache {
      * those not used (verified VALID) since its previous pass began, so every entry gets a whole pass as its second
      * chance. If a pass finds every entry in use, the next pass evicts in hand order, so the bound always holds —
      * exactly once writers are done; while they run, each has added its entry before evicting, so the cache holds at
-     * most one entry over the bound per concurrent writer (KeyCacheTest measures it). Evicting needs no generation
-     * bump: it drops an answer, never installs one.
+     * most one entry over the bound per concurrent writer. Evicting needs no generation bump: it drops an answer, never
+     * installs one.
      */
     private void evictOverflow() {
         if (keys.size() <= maxSize) {

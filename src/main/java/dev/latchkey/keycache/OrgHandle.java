@@ -1,6 +1,7 @@
 package dev.latchkey.keycache;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one mutable place per organization that its cached keys point to: the current {@link OrgState} (null while it
@@ -15,9 +16,17 @@ public final class OrgHandle {
     /** One shared array per single workspace: most keys are scoped to one, and a million copies would cost 24 MB. */
     private final ConcurrentHashMap<Long, long[]> singles = new ConcurrentHashMap<>();
     private static final long[] NONE = new long[0];
+    /** The cache's resync cycle counter, shared by all its handles (a key made now is stamped with it). */
+    private final AtomicInteger resyncCycle;
 
-    OrgHandle(long id) {
+    OrgHandle(long id, AtomicInteger resyncCycle) {
         this.id = id;
+        this.resyncCycle = resyncCycle;
+    }
+
+    /** The resync cycle under way in this handle's cache. */
+    int resyncCycle() {
+        return resyncCycle.get();
     }
 
     public long id() {

@@ -63,23 +63,20 @@ class KeyCacheTest {
     }
 
     /**
-     * A load adds its entry, then evicts: while four loaders run the cache holds at most one entry over the bound per
-     * loader, and exactly the bound once they are done. A thread samples the size throughout; ConcurrentHashMap's size
-     * is an estimate while other threads change the map (it sums per-thread counters without a lock), so the sampled
-     * figure may read a few entries high — the bound asserted allows four per loader, and the figure is printed
-     * (1,004–1,010 seen).
+     * Four loaders adding 80,000 keys at once leave the cache exactly at its bound. (While they run it may hold one
+     * entry over the bound per loader: each adds its entry, then evicts. A sampling thread's figure is printed, not
+     * asserted: ConcurrentHashMap's size sums per-thread counters without a lock, and a sampler descheduled halfway
+     * through the sum on two busy cores reads it a dozen entries high or more.)
      */
     @Test
-    void concurrentLoadsOvershootTheBoundByAFewEntriesAtMost() throws Exception {
+    void concurrentLoadsEndExactlyAtTheBound() throws Exception {
         KeyCache cache = cache();
         int loaders = 4;
         java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicLong largest = new java.util.concurrent.atomic.AtomicLong();
-        java.util.concurrent.atomic.AtomicLong samples = new java.util.concurrent.atomic.AtomicLong();
         Thread sampler = new Thread(() -> {
             while (running.get()) {
                 largest.accumulateAndGet(cache.size(), Math::max);
-                samples.incrementAndGet();
             }
         });
         sampler.start();
@@ -94,11 +91,10 @@ class KeyCacheTest {
             running.set(false);
             sampler.join();
         }
-        System.out.printf("cache bound 1000, %d loaders: largest size seen %d in %d samples%n", loaders, largest.get(),
-                samples.get());
-        assertTrue(samples.get() > 100, "the sampler ran while the loaders did");
-        assertTrue(largest.get() >= 1000 && largest.get() <= 1000 + 4 * loaders, "largest size seen " + largest.get());
+        System.out.printf("cache bound 1000, %d loaders adding 80,000 keys: largest size sampled %d (an estimate)%n",
+                loaders, largest.get());
         assertEquals(1000, cache.size());
+        assertEquals(1000, cache.keys().stream().count(), "counted entry by entry");
     }
 
     static CachedKey key(KeyCache cache, String keyId, boolean revoked) {

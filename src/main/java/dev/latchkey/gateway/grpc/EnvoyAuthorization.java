@@ -139,26 +139,32 @@ public class EnvoyAuthorization extends AuthorizationGrpc.AuthorizationImplBase 
                 .setDeniedResponse(denied).build();
     }
 
-    /** Collects an answer: identity headers upstream, the rest back to the client. */
+    /** Collects an answer: identity headers upstream, the rest back to the client (only the builder needed). */
     private static final class Rendered implements GatewayAnswer.Target {
         final CheckResponse.Builder response = CheckResponse.newBuilder();
-        final OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
-        final DeniedHttpResponse.Builder denied = DeniedHttpResponse.newBuilder();
+        OkHttpResponse.Builder ok;
+        DeniedHttpResponse.Builder denied;
 
         @Override
         public void status(int httpStatus, int rpcCode) {
             response.setStatus(com.google.rpc.Status.newBuilder().setCode(rpcCode));
-            denied.setStatus(HttpStatus.newBuilder().setCode(StatusCode.forNumber(httpStatus)));
+            if (rpcCode == GatewayAnswer.RPC_OK) {
+                ok = OkHttpResponse.newBuilder();
+            } else {
+                denied = DeniedHttpResponse.newBuilder()
+                        .setStatus(HttpStatus.newBuilder().setCode(StatusCode.forNumber(httpStatus)));
+            }
         }
 
         @Override
         public void header(GatewayAnswer.Header h, CharSequence value) {
             HeaderValueOption option = option(h.lower, value.toString());
-            if (h.to == GatewayAnswer.To.UPSTREAM) {
+            if (denied != null) {
+                denied.addHeaders(option);
+            } else if (h.to == GatewayAnswer.To.UPSTREAM) {
                 ok.addHeaders(option);
             } else {
                 ok.addResponseHeadersToAdd(option);
-                denied.addHeaders(option);
             }
         }
     }
