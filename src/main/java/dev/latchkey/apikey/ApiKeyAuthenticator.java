@@ -23,10 +23,13 @@ public class ApiKeyAuthenticator implements KeyAuthenticator {
     private final Clock clock;
     private final ApiKeys keys;
 
-    ApiKeyAuthenticator(KeyHasher hasher, Clock clock, ApiKeys keys) {
+    private final PepperRehash rehash;
+
+    ApiKeyAuthenticator(KeyHasher hasher, Clock clock, ApiKeys keys, PepperRehash rehash) {
         this.hasher = hasher;
         this.clock = clock;
         this.keys = keys;
+        this.rehash = rehash;
     }
 
     @Override
@@ -52,6 +55,14 @@ public class ApiKeyAuthenticator implements KeyAuthenticator {
                         key.previousSecretExpiresAt, now.toEpochMilli())
                 || key.deletedAt != null || key.state(now) != KeyState.ACTIVE) {
             return Optional.empty();
+        }
+        if (hasher.rotating()) { // a pepper rotation: a secret that matched only under an earlier pepper is re-hashed
+            byte[] digest = hasher.hash(presented.secret());
+            byte[] secret = presented.secret().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (!java.security.MessageDigest.isEqual(digest, key.secretHash) && hasher.matchesUnderOtherPepper(secret,
+                    0, secret.length, key.secretHash) == KeyHasher.Other.EARLIER) {
+                rehash.ask(key.id, key.organizationId, key.keyId, key.secretHash, digest);
+            }
         }
         return Optional
                 .of(new Caller.Key(key.id, key.keyId, key.name, key.kindEnum(), key.organizationId, key.ownerSubject));

@@ -188,9 +188,22 @@ public interface LatchkeyConfig {
     interface Keys {
         /**
          * Server-side pepper: when set, secrets are stored as HMAC-SHA-256(pepper, secret) instead of SHA-256(secret).
-         * Set it once before issuing keys; changing it invalidates every key.
+         * To change it, list the old one in {@link #previousPeppers()} for an overlap.
          */
         Optional<String> pepper();
+
+        /**
+         * Earlier peppers, still accepted during a rotation: a key whose secret matches under one of them verifies, and
+         * is hashed again under {@link #pepper()} on that first use. {@code none} stands for no pepper (plain SHA-256).
+         * Remove them once no key matches under them any more (README "Rotating secrets").
+         */
+        Optional<List<String>> previousPeppers();
+
+        /**
+         * The pepper a rotation is about to move to, accepted but never hashed to: the first step of a rolling
+         * rotation, so that every replica accepts the new pepper before any of them starts hashing keys under it.
+         */
+        Optional<String> nextPepper();
     }
 
     /** Who may do what on the management plane. */

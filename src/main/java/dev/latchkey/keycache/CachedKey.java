@@ -117,6 +117,18 @@ public final class CachedKey extends UsageCounters {
         return diff == 0;
     }
 
+    /** The current secret's stored hash, as bytes (a pepper rotation's slow path only). */
+    public byte[] secretHash() {
+        byte[] out = new byte[32];
+        long[] words = { hash0, hash1, hash2, hash3 };
+        for (int w = 0; w < 4; w++) {
+            for (int i = 0; i < 8; i++) {
+                out[w * 8 + i] = (byte) (words[w] >>> (56 - 8 * i));
+            }
+        }
+        return out;
+    }
+
     private static long word(byte[] b, int off) {
         long v = 0;
         for (int i = 0; i < 8; i++) {

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
+import dev.latchkey.apikey.PepperRehash;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyHasher;
 import dev.latchkey.keycache.CachedKey;
@@ -26,9 +27,11 @@ import dev.latchkey.vocabulary.VerifyCode;
 public class Verifier {
 
     private final KeyHasher hasher;
+    private final PepperRehash rehash;
 
-    public Verifier(KeyHasher hasher) {
+    public Verifier(KeyHasher hasher, PepperRehash rehash) {
         this.hasher = hasher;
+        this.rehash = rehash;
     }
 
     /** Decides for a presented key whose checksum is valid and whose id matched the resolved key. */
@@ -83,11 +86,32 @@ public class Verifier {
         return new Decision(VerifyCode.VALID, key, org, effective, header, null, null);
     }
 
-    /** The current secret, or the previous one while a rotation's grace period lasts; hashed once, constant time. */
+    /**
+     * The current secret, or the previous one while a rotation's grace period lasts; hashed once, constant time. During
+     * a pepper rotation a secret that matches neither is tried under the earlier peppers, and a current secret found
+     * there is asked to be hashed again under the current pepper.
+     */
     private boolean secretMatches(CachedKey key, KeyFormat.ParsedKey presented, long nowMillis) {
         byte[] digest = hasher.hash(presented.raw(), presented.secretStart(), KeyFormat.SECRET_LENGTH);
-        return key.currentSecretIs(digest) || KeyHasher.previousMatches(digest, key.previousSecretHash(),
-                key.previousSecretExpiresAt(), nowMillis);
+        if (key.currentSecretIs(digest) || KeyHasher.previousMatches(digest, key.previousSecretHash(),
+                key.previousSecretExpiresAt(), nowMillis)) {
+            return true;
+        }
+        if (!hasher.rotating()) {
+            return false;
+        }
+        byte[] stored = key.secretHash();
+        KeyHasher.Other other = hasher.matchesUnderOtherPepper(presented.raw(), presented.secretStart(),
+                KeyFormat.SECRET_LENGTH, stored);
+        if (other == KeyHasher.Other.EARLIER) {
+            rehash.ask(key.id(), key.org().id(), key.keyId(), stored, digest);
+        }
+        if (other != KeyHasher.Other.NONE) {
+            return true;
+        }
+        return key.previousSecretExpiresAt() != null && key.previousSecretExpiresAt().toEpochMilli() > nowMillis
+                && hasher.matchesUnderOtherPepper(presented.raw(), presented.secretStart(), KeyFormat.SECRET_LENGTH,
+                        key.previousSecretHash()) != KeyHasher.Other.NONE;
     }
 
     private static Collection<String> effective(Grant grant, Set<String> ownerHolds) {

@@ -21,12 +21,21 @@ public final class TestConfig {
 
     /** The configuration with these {@code latchkey.verify.*} overrides. */
     public static LatchkeyConfig withVerify(Map<String, Object> overrides) {
-        Object verify = group(LatchkeyConfig.Verify.class, overrides);
+        return with(overrides, Map.of());
+    }
+
+    /** The configuration with these {@code latchkey.keys.*} overrides. */
+    public static LatchkeyConfig withKeys(Map<String, Object> overrides) {
+        return with(Map.of(), overrides);
+    }
+
+    private static LatchkeyConfig with(Map<String, Object> verifyOverrides, Map<String, Object> keysOverrides) {
+        Object verify = group(LatchkeyConfig.Verify.class, verifyOverrides);
         return (LatchkeyConfig) Proxy.newProxyInstance(LatchkeyConfig.class.getClassLoader(),
                 new Class<?>[] { LatchkeyConfig.class }, (p, m, a) -> switch (m.getName()) {
                 case "verify" -> verify;
                 case "usage" -> group(LatchkeyConfig.Usage.class, Map.of());
-                case "keys" -> group(LatchkeyConfig.Keys.class, Map.of());
+                case "keys" -> group(LatchkeyConfig.Keys.class, keysOverrides);
                 case "security" -> group(LatchkeyConfig.Security.class, Map.of());
                 case "http" -> group(LatchkeyConfig.Http.class, Map.of());
                 default -> throw new UnsupportedOperationException(m.getName());
