@@ -11,8 +11,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,9 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 
-import dev.latchkey.support.Api;
 import dev.latchkey.support.PostgresTestResource;
-import dev.latchkey.support.Tokens;
 
 /**
  * A real Caddy (Debian's caddy 2.6) with {@code forward_auth} in front of an upstream, asking the packaged Latchkey,
@@ -101,17 +97,12 @@ class CaddyGatewayIT {
 
     @Test
     void caddyAllowsForwardsAndDenies() {
-        String owner = Api.unique("owner");
-        String org = Api.org(owner);
-        String ot = Tokens.user(owner);
-        Api.as(ot).body(Map.of("slug", "shop", "name", "Shop")).post("/api/v1/orgs/" + org + "/workspaces").then()
-                .statusCode(201);
-        String[] reader = Api.key(org, ot,
-                Map.of("kind", "service", "name", "shop-reader", "role", "viewer", "scope", Api.wsScope("shop")));
-        String[] other = Api.key(org, ot,
-                Map.of("kind", "service", "role", "editor", "scope", Api.wsScope(Api.workspace(org, ot))));
-        String[] limited = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope("shop"),
-                "rateLimit", Map.of("limit", 1, "windowSeconds", 3600)));
+        ShopKeys shop = ShopKeys.create();
+        String org = shop.org();
+        String[] reader = shop.reader();
+        String[] other = shop.other();
+        String[] limited = shop.limited();
+        String routedKey = shop.routed()[1];
 
         // allowed: the upstream sees the identity Latchkey sent, not the secret, not what the client claimed
         viaCaddy().header("X-API-Key", reader[1]).get("/shop/products").then().statusCode(200)
@@ -138,10 +129,6 @@ class CaddyGatewayIT {
                 .header("X-Latchkey-Code", "RATE_LIMITED").header("Retry-After", notNullValue());
         // route rules: the method and URI Caddy reports (X-Forwarded-Method/-Uri, set by Caddy); a client's own
         // X-Original-URI (which Latchkey would read first, as nginx's) and X-Forwarded-Uri change nothing
-        Map<String, Object> routed = new HashMap<>(
-                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope("shop")));
-        routed.put("routes", List.of(Map.of("methods", List.of("GET"), "path", "/shop/products/**")));
-        String routedKey = Api.key(org, ot, routed)[1];
         viaCaddy().header("X-API-Key", routedKey).get("/shop/products/7").then().statusCode(200);
         viaCaddy().header("X-API-Key", routedKey).get("/shop/orders").then().statusCode(403).header("X-Latchkey-Code",
                 "ROUTE_NOT_ALLOWED");
@@ -153,7 +140,7 @@ class CaddyGatewayIT {
         viaCaddy().header("X-API-Key", routedKey).urlEncodingEnabled(false).get("/shop/products/%2e%2e/orders").then()
                 .statusCode(403);
         // 401 once revoked
-        Api.as(ot).post("/api/v1/orgs/" + org + "/keys/" + reader[0] + "/revoke").then().statusCode(200);
+        shop.revokeReader();
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> viaCaddy().header("X-API-Key", reader[1])
                 .get("/shop/products").then().statusCode(401).header("X-Latchkey-Code", "REVOKED"));
     }

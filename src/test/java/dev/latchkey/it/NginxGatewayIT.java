@@ -14,9 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.restassured.RestAssured;
 
-import dev.latchkey.support.Api;
 import dev.latchkey.support.PostgresTestResource;
-import dev.latchkey.support.Tokens;
 
 /**
  * A real nginx with {@code auth_request} in front of an upstream, asking the packaged Latchkey: it lets a valid key
@@ -91,17 +89,12 @@ class NginxGatewayIT {
 
     @Test
     void nginxAllowsForwardsAndDenies() {
-        String owner = Api.unique("owner");
-        String org = Api.org(owner);
-        String ot = Tokens.user(owner);
-        Api.as(ot).body(Map.of("slug", "shop", "name", "Shop")).post("/api/v1/orgs/" + org + "/workspaces").then()
-                .statusCode(201);
-        String[] reader = Api.key(org, ot,
-                Map.of("kind", "service", "name", "shop-reader", "role", "viewer", "scope", Api.wsScope("shop")));
-        String[] other = Api.key(org, ot,
-                Map.of("kind", "service", "role", "editor", "scope", Api.wsScope(Api.workspace(org, ot))));
-        String[] limited = Api.key(org, ot, Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope("shop"),
-                "rateLimit", Map.of("limit", 1, "windowSeconds", 3600)));
+        ShopKeys shop = ShopKeys.create();
+        String org = shop.org();
+        String[] reader = shop.reader();
+        String[] other = shop.other();
+        String[] limited = shop.limited();
+        String routedKey = shop.routed()[1];
 
         // allowed: the upstream sees the forwarded identity
         viaNginx().header("X-API-Key", reader[1]).get("/shop/products").then().statusCode(200)
@@ -121,11 +114,6 @@ class NginxGatewayIT {
         viaNginx().header("X-API-Key", limited[1]).get("/shop/products").then().statusCode(403)
                 .header("X-Latchkey-Code", "RATE_LIMITED").header("Retry-After", notNullValue());
         // route rules: nginx reports the original method and URI itself; a client's own X-Original-URI is overwritten
-        Map<String, Object> routed = new java.util.HashMap<>(
-                Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope("shop")));
-        routed.put("routes",
-                java.util.List.of(Map.of("methods", java.util.List.of("GET"), "path", "/shop/products/**")));
-        String routedKey = Api.key(org, ot, routed)[1];
         viaNginx().header("X-API-Key", routedKey).get("/shop/products/7").then().statusCode(200);
         viaNginx().header("X-API-Key", routedKey).get("/shop/orders").then().statusCode(403).header("X-Latchkey-Code",
                 "ROUTE_NOT_ALLOWED");
@@ -134,7 +122,7 @@ class NginxGatewayIT {
         viaNginx().header("X-API-Key", routedKey).urlEncodingEnabled(false).get("/shop/products/%2e%2e/orders").then()
                 .statusCode(403);
         // 401 once revoked
-        Api.as(ot).post("/api/v1/orgs/" + org + "/keys/" + reader[0] + "/revoke").then().statusCode(200);
+        shop.revokeReader();
         viaNginx().header("X-API-Key", reader[1]).get("/shop/products").then().statusCode(401).header("X-Latchkey-Code",
                 "REVOKED");
     }
