@@ -21,11 +21,14 @@ import dev.latchkey.error.ErrorShape;
 @ApplicationScoped
 public class ElasticErrors implements ErrorShape {
 
+    /** The Elastic-compatible API's paths. */
+    static final String PATH_PREFIX = "/api/as/";
+
     private static final JsonFactory JSON = new JsonFactory();
 
     @Override
     public String pathPrefix() {
-        return "/api/as/";
+        return PATH_PREFIX;
     }
 
     @Override

@@ -12,6 +12,8 @@ import org.eclipse.microprofile.openapi.models.media.Schema;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 
+import dev.latchkey.error.ProblemResponses;
+
 /**
  * The error answers of the App Search Credentials API in {@code /q/openapi}, in Elastic's shape
  * ({@link ElasticErrors}): {@code {"errors": ["…"]}} with 400 (invalid or taken name), 401 (not an admin key of the
@@ -27,10 +29,7 @@ public class ElasticResponses implements OASFilter {
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
-        if (openAPI.getComponents() == null) {
-            openAPI.setComponents(OASFactory.createComponents());
-        }
-        openAPI.getComponents().addSchema(SCHEMA,
+        ProblemResponses.addSchema(openAPI, SCHEMA,
                 OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
                         .description("Elastic App Search's error answer: one message per problem")
                         .addProperty("errors",
@@ -38,7 +37,7 @@ public class ElasticResponses implements OASFilter {
                                         .items(OASFactory.createSchema().addType(Schema.SchemaType.STRING)))
                         .required(List.of("errors")));
         for (Map.Entry<String, PathItem> p : openAPI.getPaths().getPathItems().entrySet()) {
-            if (!p.getKey().startsWith(new ElasticErrors().pathPrefix())) {
+            if (!p.getKey().startsWith(ElasticErrors.PATH_PREFIX)) {
                 continue;
             }
             for (Operation op : p.getValue().getOperations().values()) {
@@ -53,15 +52,6 @@ public class ElasticResponses implements OASFilter {
     }
 
     private static void add(Operation op, int status, String when) {
-        if (op.getResponses() == null) {
-            op.setResponses(OASFactory.createAPIResponses());
-        }
-        var existing = op.getResponses().getAPIResponse(Integer.toString(status));
-        if (existing == null || existing.getContent() == null) {
-            op.getResponses().addAPIResponse(Integer.toString(status),
-                    OASFactory.createAPIResponse().description("Elastic errors: " + when).content(
-                            OASFactory.createContent().addMediaType("application/json", OASFactory.createMediaType()
-                                    .schema(OASFactory.createSchema().ref("#/components/schemas/" + SCHEMA)))));
-        }
+        ProblemResponses.addResponse(op, status, "Elastic errors: " + when, "application/json", SCHEMA);
     }
 }

@@ -32,10 +32,7 @@ public class ProblemResponses implements OASFilter {
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
-        if (openAPI.getComponents() == null) {
-            openAPI.setComponents(OASFactory.createComponents());
-        }
-        openAPI.getComponents().addSchema(SCHEMA, problemSchema());
+        addSchema(openAPI, SCHEMA, problemSchema());
         for (Map.Entry<String, PathItem> p : openAPI.getPaths().getPathItems().entrySet()) {
             String path = p.getKey();
             if (!path.startsWith(PREFIX) && !path.equals(PREFIX.substring(0, PREFIX.length() - 1))) {
@@ -85,21 +82,37 @@ public class ProblemResponses implements OASFilter {
     }
 
     private static void add(Operation op, int status, List<String> codes) {
+        String description = "Problem (RFC 9457), code " + String.join(" | ", codes)
+                + (status == 503 ? "; Retry-After: " + ApiException.RETRY_AFTER_SECONDS : "")
+                + (status == 401 ? "; WWW-Authenticate: Bearer" : "");
+        addResponse(op, status, description, Problems.MEDIA_TYPE, SCHEMA);
+    }
+
+    /** Adds a schema to the document's components (for the error shapes the filters add). */
+    public static void addSchema(OpenAPI openAPI, String name, Schema schema) {
+        if (openAPI.getComponents() == null) {
+            openAPI.setComponents(OASFactory.createComponents());
+        }
+        openAPI.getComponents().addSchema(name, schema);
+    }
+
+    /**
+     * Adds an error answer to an operation, with its body as the named component schema, unless the operation describes
+     * that status itself (one without content is the framework's bare 400: replaced).
+     */
+    public static void addResponse(Operation op, int status, String description, String mediaType, String schema) {
         if (op.getResponses() == null) {
             op.setResponses(OASFactory.createAPIResponses());
         }
         String key = Integer.toString(status);
         var existing = op.getResponses().getAPIResponse(key);
         if (existing != null && existing.getContent() != null) {
-            return; // the operation describes it itself (one without content is the framework's bare 400: replaced)
+            return;
         }
-        String description = "Problem (RFC 9457), code " + String.join(" | ", codes)
-                + (status == 503 ? "; Retry-After: " + ApiException.RETRY_AFTER_SECONDS : "")
-                + (status == 401 ? "; WWW-Authenticate: Bearer" : "");
         op.getResponses().addAPIResponse(key,
-                OASFactory.createAPIResponse().description(description).content(
-                        OASFactory.createContent().addMediaType(Problems.MEDIA_TYPE, OASFactory.createMediaType()
-                                .schema(OASFactory.createSchema().ref("#/components/schemas/" + SCHEMA)))));
+                OASFactory.createAPIResponse().description(description)
+                        .content(OASFactory.createContent().addMediaType(mediaType, OASFactory.createMediaType()
+                                .schema(OASFactory.createSchema().ref("#/components/schemas/" + schema)))));
     }
 
     private static Schema problemSchema() {
