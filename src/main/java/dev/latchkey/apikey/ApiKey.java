@@ -55,6 +55,16 @@ public class ApiKey {
     public Integer rateLimitWindowSeconds;
     public String[] ipAllowlist;
 
+    /** Where an imported key came from ({@code null} for keys issued here) and when it was imported. */
+    public String importSystem;
+    public Instant importedAt;
+
+    /** The prefix an imported value's hash leaves out ({@code ""} for none); null for keys issued here. */
+    public String importPrefix;
+
+    /** Which hash holds the imported value: {@code current}, {@code previous} (during a rotation's grace) or null. */
+    public String importedSecret;
+
     /** Route rules in their stored form ({@code RouteRules.Rule#stored}); null: any route. */
     public String[] routes;
 

@@ -1,11 +1,15 @@
 package dev.latchkey.apikey;
 
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.latchkey.apikey.format.ImportedValue;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyHasher;
 import dev.latchkey.security.Caller;
@@ -32,18 +36,51 @@ public class ApiKeyAuthenticator implements KeyAuthenticator {
         this.rehash = rehash;
     }
 
+    /** Latchkey's format, or a value that may be an imported key: not a JWT (which has exactly two dots). */
     @Override
     public boolean hasKeyFormat(String credential) {
-        return KeyFormat.parse(credential) != null;
+        return KeyFormat.parse(credential) != null
+                || ImportedValue.plausible(credential) && credential.chars().filter(c -> c == '.').count() != 2;
     }
 
     @Override
     public Optional<Caller.Key> authenticate(String credential) {
         KeyFormat.ParsedKey presented = KeyFormat.parse(credential);
         if (presented == null) {
-            return Optional.empty();
+            return ImportedValue.plausible(credential) ? authenticateImported(credential) : Optional.empty();
         }
         return authenticate(presented);
+    }
+
+    /**
+     * An imported value (README, "Importing keys"): each import prefix it starts with, hashed as imported values are
+     * stored (under the current pepper, then any other accepted one), looked up, compared in constant time.
+     */
+    private Optional<Caller.Key> authenticateImported(String value) {
+        Instant now = clock.instant();
+        for (String prefix : keys.importPrefixes()) {
+            if (!value.startsWith(prefix)) {
+                continue;
+            }
+            byte[] digest = ImportedValue.sha256(value, prefix.length());
+            List<byte[]> hashes = new ArrayList<>();
+            hashes.add(hasher.hash(digest, 0, digest.length));
+            hashes.addAll(hasher.hashesUnderOtherPeppers(digest, 0, digest.length));
+            for (byte[] hash : hashes) {
+                ApiKey key = keys.findImported(prefix, hash).orElse(null);
+                if (key == null) {
+                    continue;
+                }
+                boolean current = "current".equals(key.importedSecret);
+                boolean matches = current ? MessageDigest.isEqual(hash, key.secretHash) : KeyHasher
+                        .previousMatches(hash, key.previousSecretHash, key.previousSecretExpiresAt, now.toEpochMilli());
+                if (matches && key.deletedAt == null && key.state(now) == KeyState.ACTIVE) {
+                    return Optional.of(new Caller.Key(key.id, key.keyId, key.name, key.kindEnum(), key.organizationId,
+                            key.ownerSubject));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The key caller, or empty when the key is unknown, wrong or not active. */

@@ -32,6 +32,7 @@ public class ApiKeys {
             + " all_workspaces, owner_subject, created_by_type, created_by_id, created_by_name, created_at, updated_at,"
             + " expires_at, revoked_at, deleted_at, enabled, meta, rate_limit, rate_limit_window_seconds,"
             + " ip_allowlist, routes, quota_generation, quota_refill_amount, quota_refill_interval, version,"
+            + " import_system, imported_at, import_prefix, imported_secret,"
             + " array(select w.workspace_id from api_key_workspaces w where w.api_key_id = k.id) as workspace_ids,"
             + " (select u.at from key_last_used u where u.api_key_id = k.id) as last_used_at from api_keys k";
 
@@ -48,6 +49,20 @@ public class ApiKeys {
     /** The key with this public id, deleted or not. */
     public Optional<ApiKey> findByKeyId(String keyId) {
         return db.first(SELECT + " where key_id = ?", this::read, keyId);
+    }
+
+    /** The import prefixes in use (README, "Importing keys"). */
+    List<String> importPrefixes() {
+        return db.list("select distinct import_prefix from api_keys where imported_secret is not null",
+                rs -> rs.getString(1));
+    }
+
+    /** The key whose imported value, under {@code prefix}, has the stored hash {@code hash}: current or previous. */
+    Optional<ApiKey> findImported(String prefix, byte[] hash) {
+        return db.first(
+                SELECT + " where import_prefix = ? and ((secret_hash = ? and imported_secret = 'current')"
+                        + " or (previous_secret_hash = ? and imported_secret = 'previous'))",
+                this::read, prefix, hash, hash);
     }
 
     /** Keys matching {@code where} (SQL over the key's columns, positional {@code params}), oldest first. */
@@ -79,14 +94,14 @@ public class ApiKeys {
                 + " all_workspaces, owner_subject, created_by_type, created_by_id, created_by_name, created_at,"
                 + " updated_at, expires_at, revoked_at, deleted_at, enabled, meta, rate_limit,"
                 + " rate_limit_window_seconds, ip_allowlist, routes, quota_generation, quota_refill_amount,"
-                + " quota_refill_interval, version)"
+                + " quota_refill_interval, version, import_system, imported_at, import_prefix, imported_secret)"
                 + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?)", k.keyId, k.organizationId, k.kind, k.prefix, k.origin, k.name, k.secretHash,
+                + " ?, ?, ?, ?, ?, ?)", k.keyId, k.organizationId, k.kind, k.prefix, k.origin, k.name, k.secretHash,
                 k.previousSecretHash, k.previousSecretExpiresAt, k.keySuffix, k.role, k.permissions, k.scopeType,
                 k.allWorkspaces, k.ownerSubject, k.createdByType, k.createdById, k.createdByName, k.createdAt,
                 k.updatedAt, k.expiresAt, k.revokedAt, k.deletedAt, k.enabled, Db.json(k.meta), k.rateLimit,
                 k.rateLimitWindowSeconds, k.ipAllowlist, k.routes, k.quotaGeneration, k.quotaRefillAmount,
-                k.quotaRefillInterval, k.version);
+                k.quotaRefillInterval, k.version, k.importSystem, k.importedAt, k.importPrefix, k.importedSecret);
         insertWorkspaces(k);
     }
 
@@ -100,12 +115,12 @@ public class ApiKeys {
                 + " previous_secret_expires_at = ?, key_suffix = ?, role = ?, permissions = ?, scope_type = ?,"
                 + " all_workspaces = ?, updated_at = ?, revoked_at = ?, deleted_at = ?, enabled = ?, meta = ?,"
                 + " rate_limit = ?, rate_limit_window_seconds = ?, ip_allowlist = ?, routes = ?, quota_generation = ?,"
-                + " quota_refill_amount = ?, quota_refill_interval = ?, version = version + 1"
-                + " where id = ? and version = ?", k.name, k.secretHash, k.previousSecretHash,
+                + " quota_refill_amount = ?, quota_refill_interval = ?, imported_secret = ?,"
+                + " version = version + 1 where id = ? and version = ?", k.name, k.secretHash, k.previousSecretHash,
                 k.previousSecretExpiresAt, k.keySuffix, k.role, k.permissions, k.scopeType, k.allWorkspaces,
                 k.updatedAt, k.revokedAt, k.deletedAt, k.enabled, Db.json(k.meta), k.rateLimit,
                 k.rateLimitWindowSeconds, k.ipAllowlist, k.routes, k.quotaGeneration, k.quotaRefillAmount,
-                k.quotaRefillInterval, k.id, k.version);
+                k.quotaRefillInterval, k.importedSecret, k.id, k.version);
         if (rows == 0) {
             throw ApiException.concurrentChange();
         }
@@ -162,6 +177,10 @@ public class ApiKeys {
         k.quotaRefillAmount = Db.bigint(rs, "quota_refill_amount");
         k.quotaRefillInterval = rs.getString("quota_refill_interval");
         k.version = rs.getInt("version");
+        k.importSystem = rs.getString("import_system");
+        k.importedAt = Db.instant(rs, "imported_at");
+        k.importPrefix = rs.getString("import_prefix");
+        k.importedSecret = rs.getString("imported_secret");
         return k;
     }
 }

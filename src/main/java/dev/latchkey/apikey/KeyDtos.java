@@ -82,7 +82,11 @@ public final class KeyDtos {
     public record KeyView(String id, String name, String kind, String masked, String role, List<String> permissions,
             ScopeView scope, Instant createdAt, ActorView createdBy, Instant expiresAt, Instant revokedAt,
             Instant lastUsedAt, boolean enabled, String state, Map<String, Object> meta, RateLimitView rateLimit,
-            List<String> ipAllowlist, List<Route> routes, QuotaView quota) {
+            List<String> ipAllowlist, List<Route> routes, QuotaView quota, OriginView origin) {
+    }
+
+    /** Where an imported key came from (README, "Importing keys"); null for keys issued here. */
+    public record OriginView(String system, Instant importedAt) {
     }
 
     /** A key together with its full value: the answer to create and rotate, and the only time it is shown. */

@@ -98,6 +98,8 @@ public class KeyLifecycle {
         }
         String secret = generator.newSecret();
         String full = KeyFormat.format(KeyPrefix.fromStored(k.prefix), k.keyId, secret);
+        // an imported value moves with its hash: valid through the grace period, then like any wrong secret
+        k.importedSecret = grace > 0 && "current".equals(k.importedSecret) ? "previous" : null;
         k.previousSecretHash = grace > 0 ? k.secretHash : null;
         k.previousSecretExpiresAt = grace > 0 ? now.plusSeconds(grace) : null;
         k.secretHash = hasher.hash(secret);

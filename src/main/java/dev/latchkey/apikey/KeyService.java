@@ -114,8 +114,20 @@ public class KeyService {
     }
 
     private KeyWithSecret create(OrgContext ctx, CreateKey request, KeyPrefix prefix, String origin) {
-        Instant now = clock.instant();
         List<FieldError> errors = new ArrayList<>();
+        KeySpec spec = validate(ctx, request, errors);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return issue(ctx, spec, prefix != null ? prefix : KeyPrefix.nativeFor(spec.kind()), origin);
+    }
+
+    /**
+     * A create request checked against the key rules; what is wrong goes to {@code errors} (the spec is then
+     * incomplete). Who may issue the kind asked for is decided first.
+     */
+    public KeySpec validate(OrgContext ctx, CreateKey request, List<FieldError> errors) {
+        Instant now = clock.instant();
         KeyKind kind = KeyKind.fromWire(request.kind());
         if (kind == null) {
             errors.add(new FieldError("kind", "must be personal, service or admin"));
@@ -139,11 +151,7 @@ public class KeyService {
         List<String> allowlist = rules.ipAllowlist(request.ipAllowlist(), errors);
         List<String> routes = rules.routes(request.routes(), errors);
         KeyRules.Quota quota = rules.quota(request.quota(), errors);
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
-        KeySpec spec = new KeySpec(kind, name, grant, scope, expiresAt, meta, rateLimit, allowlist, routes, quota);
-        return issue(ctx, spec, prefix != null ? prefix : KeyPrefix.nativeFor(kind), origin);
+        return new KeySpec(kind, name, grant, scope, expiresAt, meta, rateLimit, allowlist, routes, quota);
     }
 
     /**
@@ -151,6 +159,20 @@ public class KeyService {
      * only the hash, audits, and returns the full key this one time.
      */
     public KeyWithSecret issue(OrgContext ctx, KeySpec spec, KeyPrefix prefix, String origin) {
+        ApiKey k = prepare(ctx, spec, prefix, origin);
+        String secret = generator.newSecret();
+        String full = KeyFormat.format(prefix, k.keyId, secret);
+        k.secretHash = hasher.hash(secret);
+        k.keySuffix = full.substring(full.length() - 4);
+        KeyView view = store(ctx, k, spec, "key.created", Map.of());
+        return new KeyWithSecret(view, full);
+    }
+
+    /**
+     * A new key from a validated spec, with a fresh key id and no secret yet: checks who may issue this kind, that it
+     * stays within the caller's authority and that its name is free.
+     */
+    public ApiKey prepare(OrgContext ctx, KeySpec spec, KeyPrefix prefix, String origin) {
         KeyAuthority.requireMayIssue(ctx, spec.kind());
         keyAuthority.requireWithinAuthority(ctx, spec.grant().effective(), spec.scope());
         if (spec.name() != null) {
@@ -159,15 +181,11 @@ public class KeyService {
         Instant now = clock.instant();
         ApiKey k = new ApiKey();
         k.keyId = generator.newKeyId();
-        String secret = generator.newSecret();
-        String full = KeyFormat.format(prefix, k.keyId, secret);
         k.organizationId = ctx.orgId();
         k.kind = spec.kind().wire();
         k.prefix = prefix.stored();
         k.origin = origin;
         k.name = spec.name() != null ? spec.name() : k.keyId;
-        k.secretHash = hasher.hash(secret);
-        k.keySuffix = full.substring(full.length() - 4);
         k.applyGrant(spec.grant());
         k.applyScope(spec.scope());
         Caller caller = ctx.caller();
@@ -184,13 +202,23 @@ public class KeyService {
         k.ipAllowlist = spec.ipAllowlist() == null ? null : spec.ipAllowlist().toArray(String[]::new);
         k.routes = spec.routes() == null ? null : spec.routes().toArray(String[]::new);
         k.applyQuota(spec.quota());
+        return k;
+    }
+
+    /**
+     * Stores a prepared key whose secret hash is set, records {@code action} in the audit log (with {@code details}
+     * added to the kind, permissions and scope) and announces the change; returns its view.
+     */
+    public KeyView store(OrgContext ctx, ApiKey k, KeySpec spec, String action, Map<String, Object> details) {
         keys.insert(k);
         keyQuotas.write(k, spec.quota());
         KeyView view = queries.view(ctx.orgId(), k);
-        audit.record(ctx.orgId(), "key.created", "key", k.keyId, k.name, Map.of("kind", k.kind, "permissions",
-                view.permissions(), "scope", json.convertValue(view.scope(), Map.class)));
+        Map<String, Object> audited = new LinkedHashMap<>(Map.of("kind", k.kind, "permissions", view.permissions(),
+                "scope", json.convertValue(view.scope(), Map.class)));
+        audited.putAll(details);
+        audit.record(ctx.orgId(), action, "key", k.keyId, k.name, audited);
         changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
-        return new KeyWithSecret(view, full);
+        return view;
     }
 
     /** Changes a key (JSON merge-patch semantics: absent = unchanged, null clears optional fields). */

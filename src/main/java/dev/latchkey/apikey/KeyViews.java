@@ -15,6 +15,7 @@ import dev.latchkey.apikey.KeyDtos.ActorView;
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyDtos.RateLimitView;
 import dev.latchkey.apikey.KeyDtos.ScopeView;
+import dev.latchkey.apikey.format.ImportedValue;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyPrefix;
 import dev.latchkey.limit.Quotas;
@@ -29,12 +30,25 @@ final class KeyViews {
     static KeyView view(ApiKey k, Map<Long, String> slugs, Map<String, List<String>> roles, Instant now,
             Quotas.Live quota) {
         List<String> permissions = k.role != null ? roles.getOrDefault(k.role, List.of()) : List.of(k.permissions);
-        return new KeyView(k.keyId, k.name, k.kind,
-                KeyFormat.mask(KeyPrefix.fromStored(k.prefix), k.keyId, k.keySuffix), k.role, permissions,
-                scope(k, slugs), k.createdAt, new ActorView(k.createdByType, k.createdById, k.createdByName),
-                k.expiresAt, k.revokedAt, k.lastUsedAt, k.enabled, k.state(now).wire(), k.meta,
+        return new KeyView(k.keyId, k.name, k.kind, masked(k), k.role, permissions, scope(k, slugs), k.createdAt,
+                new ActorView(k.createdByType, k.createdById, k.createdByName), k.expiresAt, k.revokedAt, k.lastUsedAt,
+                k.enabled, k.state(now).wire(), k.meta,
                 k.rateLimit == null ? null : new RateLimitView(k.rateLimit, k.rateLimitWindowSeconds),
-                k.ipAllowlist == null ? null : Arrays.asList(k.ipAllowlist), routes(k.routes), quota(k, quota));
+                k.ipAllowlist == null ? null : Arrays.asList(k.ipAllowlist), routes(k.routes), quota(k, quota),
+                k.importSystem == null ? null : new KeyDtos.OriginView(k.importSystem, k.importedAt));
+    }
+
+    /**
+     * Latchkey's masked form, or for a key whose current secret is an imported value: its import prefix (an App Search
+     * value's Elastic word when it has none), an ellipsis and its last four characters when they were kept.
+     */
+    private static String masked(ApiKey k) {
+        KeyPrefix prefix = KeyPrefix.fromStored(k.prefix);
+        if (!"current".equals(k.importedSecret)) {
+            return KeyFormat.mask(prefix, k.keyId, k.keySuffix);
+        }
+        String shown = !k.importPrefix.isEmpty() ? k.importPrefix : prefix.elastic() ? prefix.text() : "";
+        return ImportedValue.mask(shown, k.keySuffix);
     }
 
     private static KeyDtos.QuotaView quota(ApiKey k, Quotas.Live live) {

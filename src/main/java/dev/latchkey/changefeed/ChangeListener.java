@@ -137,6 +137,7 @@ public class ChangeListener {
         long xmin = OutboxReader.snapshotXmin(c);
         metrics.reloaded();
         cache.clear();
+        refresher.reloadImports();
         if (config.cacheEnabled()) {
             refresher.warmUp(config.cacheMaxSize());
         }
@@ -166,7 +167,7 @@ public class ChangeListener {
 
     /** Refreshes what the changes name: keys (evict, reload), organizations' shared state, members' rights. */
     void apply(Collection<Change> changes) throws SQLException {
-        if (changes.isEmpty() || !config.cacheEnabled()) {
+        if (changes.isEmpty()) {
             return;
         }
         Set<String> keys = new LinkedHashSet<>();
@@ -180,6 +181,10 @@ public class ChangeListener {
             } else {
                 orgs.add(ch.orgId());
             }
+        }
+        refresher.refreshImports(keys); // an import elsewhere: the index must know it before the feed moves on
+        if (!config.cacheEnabled()) {
+            return;
         }
         // keys: evicted here, reloaded by another thread, so that this one is back reading the feed at once (a request
         // for an evicted key loads it itself; a reload that another change overtakes is not kept)

@@ -10,6 +10,7 @@ import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
 
 import dev.latchkey.apikey.KeyChanged;
+import dev.latchkey.apikey.KeysImported;
 import dev.latchkey.common.db.Db;
 import dev.latchkey.keycache.CacheRefresher;
 import dev.latchkey.keycache.KeyCache;
@@ -44,6 +45,11 @@ public class ChangePublisher {
 
     void onKey(@Observes KeyChanged e) {
         publish(e.organizationId(), e.keyId(), null);
+    }
+
+    /** This replica's own imports are found at once (each key's change above brings them to the other replicas). */
+    void onImported(@Observes(during = TransactionPhase.AFTER_SUCCESS) KeysImported e) {
+        e.entries().forEach(x -> refresher.imported(x.keyId(), x.prefix(), x.hash()));
     }
 
     void onRole(@Observes RoleChanged e) {

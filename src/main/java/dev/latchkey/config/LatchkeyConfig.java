@@ -37,6 +37,19 @@ public interface LatchkeyConfig {
     /** Rate limits and quotas. */
     Limits limits();
 
+    /** Keys imported from other systems (README, "Importing keys"). */
+    Imports imports();
+
+    /** Imported keys. */
+    interface Imports {
+        /**
+         * How many imported keys this installation holds at most: the hot path keeps every imported value's hash in
+         * memory (about 100 bytes each), so that a foreign key never imported is refused without a query.
+         */
+        @WithDefault("100000")
+        long maxKeys();
+    }
+
     /** The shared store; unset: this replica keeps exact limits in memory (the embedded default for one replica). */
     interface Redis {
         /**

@@ -28,7 +28,7 @@ public final class CachedKey extends UsageCounters {
     /** The fields most keys do not have. */
     public record Extras(byte[] previousSecretHash, Instant previousSecretExpiresAt, Grant permissions,
             String ownerSubject, String metaJson, Integer rateLimit, Integer rateLimitWindowSeconds,
-            List<Cidr> ipAllowlist, RouteRules routes, QuotaSpec quota, LimitState rateState) {
+            List<Cidr> ipAllowlist, RouteRules routes, QuotaSpec quota, LimitState rateState, Imported imported) {
 
         public Extras {
             if (rateLimit != null && rateState == null) {
@@ -38,8 +38,15 @@ public final class CachedKey extends UsageCounters {
 
         boolean empty() {
             return previousSecretHash == null && permissions == null && ownerSubject == null && metaJson == null
-                    && rateLimit == null && ipAllowlist == null && routes == null && quota == null;
+                    && rateLimit == null && ipAllowlist == null && routes == null && quota == null && imported == null;
         }
+    }
+
+    /**
+     * An imported key's value (README, "Importing keys"): the prefix its hash leaves out, and whether the key's current
+     * hash or (during a rotation's grace period) its previous one is the value's.
+     */
+    public record Imported(String prefix, boolean current) {
     }
 
     private final String keyId;
@@ -225,6 +232,11 @@ public final class CachedKey extends UsageCounters {
 
     public Instant previousSecretExpiresAt() {
         return extras == null ? null : extras.previousSecretExpiresAt();
+    }
+
+    /** The imported value this key answers to, or null (keys issued here, and imported keys rotated since). */
+    public Imported imported() {
+        return extras == null ? null : extras.imported();
     }
 
     public String ownerSubject() {

@@ -66,7 +66,8 @@ public class KeyLoader {
                    k.permissions, k.all_workspaces, k.owner_subject, k.meta::text as meta, k.rate_limit,
                    k.rate_limit_window_seconds, k.ip_allowlist,
                    case when k.all_workspaces then null else w.ws_ids end as ws_ids, """ + KEY_FINGERPRINT
-            + " as fp, k.routes, k.quota_generation, k.quota_refill_amount, k.quota_refill_interval";
+            + " as fp, k.routes, k.quota_generation, k.quota_refill_amount, k.quota_refill_interval,"
+            + " k.import_prefix, k.imported_secret";
     private static final String KEY_SELECT = KEY_COLUMNS + KEY_FROM;
 
     private static final long[] NO_WORKSPACES = new long[0];
@@ -193,11 +194,20 @@ public class KeyLoader {
         OrgHandle org = handles.apply(rs.getLong(3));
         CachedKey.Extras extras = new CachedKey.Extras(rs.getBytes(8), instant(rs.getTimestamp(9)), permissions,
                 rs.getString(16), rs.getString(17), rateLimit, rateWindow, allowlist,
-                RouteRules.fromStored(Db.strings(rs.getArray(23))), quota(rs), null);
+                RouteRules.fromStored(Db.strings(rs.getArray(23))), quota(rs), null, imported(rs));
         return new CachedKey(rs.getLong(1), keyId, org, KeyKind.fromWire(rs.getString(4)), canonical(rs.getString(5)),
                 keyId.equals(name) ? keyId : name, // the default name is the keyId: one string for both
                 rs.getBytes(7), instant(rs.getTimestamp(10)), rs.getBoolean(11), rs.getBoolean(12), canonical(role),
                 rs.getBoolean(15), org.workspaces(workspaceIds), rs.getLong(22), extras);
+    }
+
+    /** What an imported key answers to (columns 27 and 28), or null. */
+    private CachedKey.Imported imported(ResultSet rs) throws SQLException {
+        String which = rs.getString(28);
+        if (which == null) {
+            return null;
+        }
+        return new CachedKey.Imported(canonical(rs.getString(27)), "current".equals(which));
     }
 
     private static QuotaSpec quota(ResultSet rs) throws SQLException {

@@ -41,6 +41,37 @@ public class Verifier {
         if (!key.prefix().equals(presented.prefix().stored()) || !secretMatches(key, presented, nowMillis)) {
             return Decision.of(VerifyCode.NOT_FOUND);
         }
+        return decideFound(r, request, nowMillis);
+    }
+
+    /**
+     * Decides for a presented imported value (README, "Importing keys") found in the index under {@code prefix}: its
+     * hash {@code hash} must be the key's imported one (the previous hash only while a rotation's grace lasts),
+     * compared in constant time. {@code rehashTo} is set when {@code hash} was under an earlier pepper: the value's
+     * hash under the current one, which the key is then asked to be stored as.
+     */
+    public Decision decideImported(Resolved r, String prefix, byte[] hash, byte[] rehashTo, VerifyRequest request,
+            long nowMillis) {
+        CachedKey key = r.key();
+        CachedKey.Imported imported = key.imported();
+        if (imported == null || !imported.prefix().equals(prefix)) {
+            return Decision.of(VerifyCode.NOT_FOUND);
+        }
+        boolean matches = imported.current() ? key.currentSecretIs(hash)
+                : KeyHasher.previousMatches(hash, key.previousSecretHash(), key.previousSecretExpiresAt(), nowMillis);
+        if (!matches) {
+            return Decision.of(VerifyCode.NOT_FOUND);
+        }
+        if (rehashTo != null && imported.current()) {
+            rehash.ask(key.id(), key.org().id(), key.keyId(), hash, rehashTo);
+        }
+        return decideFound(r, request, nowMillis);
+    }
+
+    /** The rules after the secret matched: state, kind and owner, IP, route, workspace, permissions. */
+    private Decision decideFound(Resolved r, VerifyRequest request, long nowMillis) {
+        CachedKey key = r.key();
+        var org = r.org();
         if (key.revoked()) {
             return Decision.of(VerifyCode.REVOKED, key, org);
         }

@@ -2,6 +2,8 @@ package dev.latchkey.verify;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.inject.Singleton;
 
@@ -10,11 +12,14 @@ import org.jboss.logging.Logger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import dev.latchkey.apikey.format.ImportedValue;
 import dev.latchkey.apikey.format.KeyFormat;
+import dev.latchkey.apikey.format.KeyHasher;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.StatusMap;
 import dev.latchkey.keycache.CacheRefresher;
 import dev.latchkey.keycache.CachedKey;
+import dev.latchkey.keycache.ImportIndex;
 import dev.latchkey.keycache.KeyCache;
 import dev.latchkey.keycache.MemberRights;
 import dev.latchkey.keycache.OrgState;
@@ -50,10 +55,14 @@ public class VerifyService {
     private final Clock clock;
     private final Vertx vertx;
     private final boolean cacheEnabled;
+    private final ImportIndex imports;
+    private final KeyHasher hasher;
 
     public VerifyService(KeyCache cache, CacheRefresher refresher, Verifier verifier, RateLimiter rateLimiter,
-            Quotas quotas, UsageRecorder usage, VerifyMetrics metrics, Clock clock, Vertx vertx,
-            LatchkeyConfig config) {
+            Quotas quotas, UsageRecorder usage, VerifyMetrics metrics, Clock clock, Vertx vertx, LatchkeyConfig config,
+            ImportIndex imports, KeyHasher hasher) {
+        this.imports = imports;
+        this.hasher = hasher;
         this.rateLimiter = rateLimiter;
         this.quotas = quotas;
         this.cache = cache;
@@ -71,7 +80,7 @@ public class VerifyService {
         long start = System.nanoTime();
         KeyFormat.ParsedKey presented = KeyFormat.parse(request.key());
         if (presented == null) {
-            return Future.succeededFuture(done(Decision.of(VerifyCode.NOT_FOUND), endpoint, start));
+            return foreign(request, endpoint, start);
         }
         if (cacheEnabled) {
             Resolved cached = cached(presented.keyId());
@@ -98,6 +107,73 @@ public class VerifyService {
             }
             return limited(verifier.decide(found, presented, request, clock.millis()), request, endpoint, start);
         });
+    }
+
+    /** A key an imported value may belong to: found in the index under this prefix and hash. */
+    private record Candidate(String keyId, String prefix, byte[] hash, byte[] rehashTo) {
+    }
+
+    /**
+     * A key not in Latchkey's format: an imported value (README, "Importing keys") or nothing. Which imported value it
+     * could be is decided in memory — each import prefix it starts with, hashed as imported values are stored, looked
+     * up in the index — so a value never imported is refused without a query; a candidate is then verified as any key.
+     */
+    private Future<Decision> foreign(VerifyRequest request, VerifyMetrics.Endpoint endpoint, long start) {
+        String value = request.key();
+        if (imports.isEmpty() || !ImportedValue.plausible(value)) {
+            return Future.succeededFuture(done(Decision.of(VerifyCode.NOT_FOUND), endpoint, start));
+        }
+        List<Candidate> candidates = new ArrayList<>(1);
+        for (String prefix : imports.prefixes()) {
+            if (!value.startsWith(prefix)) {
+                continue;
+            }
+            byte[] digest = ImportedValue.sha256(value, prefix.length());
+            byte[] hash = hasher.hash(digest, 0, digest.length);
+            for (String keyId : imports.candidates(hash)) {
+                candidates.add(new Candidate(keyId, prefix, hash, null));
+            }
+            if (hasher.rotating()) {
+                List<byte[]> others = hasher.hashesUnderOtherPeppers(digest, 0, digest.length);
+                for (int i = 0; i < others.size(); i++) {
+                    for (String keyId : imports.candidates(others.get(i))) {
+                        candidates.add(new Candidate(keyId, prefix, others.get(i),
+                                i < hasher.earlierPepperCount() ? hash : null));
+                    }
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            metrics.negativeHit();
+            VerifyCode code = cache.fresh() ? VerifyCode.NOT_FOUND : VerifyCode.UNAVAILABLE;
+            return Future.succeededFuture(done(Decision.of(code), endpoint, start));
+        }
+        return candidate(candidates, 0, request, endpoint, start);
+    }
+
+    /** Verifies against candidate {@code i}, and the next one while the answer is NOT_FOUND. */
+    private Future<Decision> candidate(List<Candidate> candidates, int i, VerifyRequest request,
+            VerifyMetrics.Endpoint endpoint, long start) {
+        Candidate c = candidates.get(i);
+        Future<Decision> decided;
+        Resolved cached = cacheEnabled ? cached(c.keyId()) : null;
+        if (cached != null) {
+            metrics.hit();
+            decided = Future.succeededFuture(cache.fresh()
+                    ? verifier.decideImported(cached, c.prefix(), c.hash(), c.rehashTo(), request, clock.millis())
+                    : Decision.of(VerifyCode.UNAVAILABLE));
+        } else if (cacheEnabled && cache.isKnownUnknown(c.keyId())) {
+            metrics.negativeHit();
+            decided = Future.succeededFuture(Decision.of(VerifyCode.NOT_FOUND));
+        } else {
+            metrics.miss();
+            decided = vertx.executeBlocking(() -> load(c.keyId()), false)
+                    .map(found -> found == UNREACHABLE ? Decision.of(VerifyCode.UNAVAILABLE)
+                            : found == null ? Decision.of(VerifyCode.NOT_FOUND) : verifier.decideImported(found,
+                                    c.prefix(), c.hash(), c.rehashTo(), request, clock.millis()));
+        }
+        return decided.compose(d -> d.code() == VerifyCode.NOT_FOUND && i + 1 < candidates.size()
+                ? candidate(candidates, i + 1, request, endpoint, start) : limited(d, request, endpoint, start));
     }
 
     /**

@@ -20,11 +20,19 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    /** What the clients execute, when asked for; else null. */
+    final PgStatements statements;
 
     TcpProxy(String targetHost, int targetPort) throws IOException {
+        this(targetHost, targetPort, false);
+    }
+
+    /** With {@code recordStatements}, every statement the clients execute is recorded ({@link #statements}). */
+    TcpProxy(String targetHost, int targetPort, boolean recordStatements) throws IOException {
         this.port = ServiceProcess.freePort();
         this.targetHost = targetHost;
         this.targetPort = targetPort;
+        this.statements = recordStatements ? new PgStatements() : null;
         restore();
     }
 
@@ -42,8 +50,8 @@ final class TcpProxy implements AutoCloseable {
                     Socket upstream = new Socket(targetHost, targetPort);
                     open.add(client);
                     open.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
+                    pump(client, upstream, statements == null ? null : statements.connection());
+                    pump(upstream, client, null);
                 } catch (IOException e) {
                     // closed by cut()
                 }
@@ -69,12 +77,15 @@ final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, PgStatements.Tap tap) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    if (tap != null) {
+                        tap.accept(buf, 0, n);
+                    }
                     out.write(buf, 0, n);
                     out.flush();
                 }

@@ -99,6 +99,30 @@ public class KeyHasher {
         return current.hash(bytes, offset, length);
     }
 
+    /**
+     * The hashes of {@code bytes[offset, offset + length)} under the other accepted peppers (a rotation's earlier ones
+     * first, then its next one): how an imported value stored before a pepper change is still found. Empty unless a
+     * rotation is under way.
+     */
+    public List<byte[]> hashesUnderOtherPeppers(byte[] bytes, int offset, int length) {
+        if (!rotating()) {
+            return List.of();
+        }
+        List<byte[]> out = new ArrayList<>(previous.size() + 1);
+        for (Scheme s : previous) {
+            out.add(s.hash(bytes, offset, length));
+        }
+        if (next != null) {
+            out.add(next.hash(bytes, offset, length));
+        }
+        return out;
+    }
+
+    /** How many of {@link #hashesUnderOtherPeppers}' hashes are under earlier peppers (the rest: the next one). */
+    public int earlierPepperCount() {
+        return previous.size();
+    }
+
     /** Whether other peppers are accepted (a rotation is under way). */
     public boolean rotating() {
         return !previous.isEmpty() || next != null;

@@ -29,6 +29,21 @@ public enum KeyPrefix {
         return kind;
     }
 
+    /** Whether this is one of the Elastic-compatible words. */
+    public boolean elastic() {
+        return !text.startsWith("lk");
+    }
+
+    /** The Elastic word an App Search value starts with, or null. */
+    public static KeyPrefix elasticOf(String value) {
+        for (KeyPrefix p : values()) {
+            if (p.elastic() && value.startsWith(p.text)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** The stored form (text without its separator). */
     public String stored() {
         return text.substring(0, text.length() - 1);

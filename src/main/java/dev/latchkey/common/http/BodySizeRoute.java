@@ -36,11 +36,17 @@ public class BodySizeRoute {
     private final long maxBytes;
     /** Routes with a smaller limit, by path. */
     private final Map<String, Long> tighter = new HashMap<>();
+    /** Routes with path parameters and their own limit (batch routes, which may take more). */
+    private final Map<java.util.regex.Pattern, Long> patterns = new HashMap<>();
 
     public BodySizeRoute(LatchkeyConfig config, Instance<RouteBodyLimit> limits) {
         this.maxBytes = config.http().maxBodySize().asLongValue();
         for (RouteBodyLimit l : limits) {
-            tighter.put(l.path(), Math.min(maxBytes, l.maxBytes()));
+            if (l.pathPattern() != null) {
+                patterns.put(l.pathPattern(), l.maxBytes());
+            } else {
+                tighter.put(l.path(), Math.min(maxBytes, l.maxBytes()));
+            }
         }
     }
 
@@ -63,6 +69,13 @@ public class BodySizeRoute {
             return;
         }
         Long route = tighter.isEmpty() ? null : tighter.get(ctx.request().path());
+        if (route == null && !patterns.isEmpty()) {
+            for (Map.Entry<java.util.regex.Pattern, Long> p : patterns.entrySet()) {
+                if (p.getKey().matcher(ctx.request().path()).matches()) {
+                    route = p.getValue();
+                }
+            }
+        }
         long limit = route != null ? route : maxBytes;
         if (declared <= limit) {
             ctx.next();
