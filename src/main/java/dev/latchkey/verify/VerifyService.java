@@ -117,10 +117,11 @@ public class VerifyService {
      * A key not in Latchkey's format: an imported value (README, "Importing keys") or nothing. Which imported value it
      * could be is decided in memory — each import prefix it starts with, hashed as imported values are stored, looked
      * up in the index — so a value never imported is refused without a query; a candidate is then verified as any key.
+     * A malformed key with one of Latchkey's own prefixes is refused at once (such values are never imported).
      */
     private Future<Decision> foreign(VerifyRequest request, VerifyMetrics.Endpoint endpoint, long start) {
         String value = request.key();
-        if (imports.isEmpty() || !ImportedValue.plausible(value)) {
+        if (imports.isEmpty() || !ImportedValue.plausible(value) || ImportedValue.latchkeyPrefixed(value)) {
             return Future.succeededFuture(done(Decision.of(VerifyCode.NOT_FOUND), endpoint, start));
         }
         List<Candidate> candidates = new ArrayList<>(1);

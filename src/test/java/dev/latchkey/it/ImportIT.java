@@ -240,7 +240,7 @@ class ImportIT {
     }
 
     @Test
-    void importByHashAndAValueRefusedAcrossOrganizationsWithoutNamingTheOther() throws Exception {
+    void importByHashAValueRefusedAcrossOrganizationsWithoutNamingTheOtherAndTheExport() throws Exception {
         RestAssured.port = a.port;
         Api.Fixture x = Api.fixture();
         Api.Fixture y = Api.fixture();
@@ -262,6 +262,15 @@ class ImportIT {
                 .post("/api/v1/orgs/" + y.slug() + "/keys/import").then().statusCode(400).extract().asString();
         assertTrue(refused.contains("is already imported"), refused);
         assertFalse(refused.contains(x.slug()), "the other organization is not named");
+
+        // leaving: the export names the key and where it came from, never its hash
+        String export = on(b).header("Authorization", "Bearer " + x.token())
+                .get("/api/v1/orgs/" + x.slug() + "/keys/export").then().statusCode(200)
+                .contentType("application/jsonl").extract().asString();
+        JsonNode line = JSON.readTree(export.trim());
+        assertEquals("h", line.get("name").asText());
+        assertEquals("unkey", line.get("origin").get("system").asText());
+        assertFalse(export.contains(hex) || export.contains(value.substring(6)), "no hash, no value");
     }
 
     @Test

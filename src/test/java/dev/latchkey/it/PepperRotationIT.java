@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
@@ -34,6 +35,8 @@ class PepperRotationIT {
 
     static final String OLD = "old-pepper-0123456789abcdef";
     static final String NEW = "new-pepper-fedcba9876543210";
+    /** A key imported from another system (README, "Importing keys") under the old pepper. */
+    static final String IMPORTED = "unkey_3ZkQ8mR2vT9pL4xW7nB5cY1d";
 
     @AfterEach
     void reset() {
@@ -80,6 +83,13 @@ class PepperRotationIT {
             assertEquals("VALID", code(s, used[1]));
             assertEquals("VALID", code(s, unused[1]));
             before = storedHash(url, used[0]);
+            Api.as(ot)
+                    .body(Map.of("keys",
+                            List.of(Map.of("value", IMPORTED, "kind", "service", "name", "imported", "role", "viewer",
+                                    "scope", Api.wsScope(ws))),
+                            "origin", Map.of("system", "unkey")))
+                    .post("/api/v1/orgs/" + org + "/keys/import").then().statusCode(200);
+            assertEquals("VALID", code(s, IMPORTED));
         }
         String[] madeByFirst;
         String[] madeBySecond;
@@ -104,12 +114,18 @@ class PepperRotationIT {
             Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> Http.metric(second.baseUrl(), "latchkey_keys_rehashed_total") == 2.0);
             assertTrue(Arrays.equals(rehashed, storedHash(url, used[0])), "hashed again once, never back");
+            // an imported value is found under the earlier pepper, hashed again, then found under the next one
+            assertEquals("VALID", code(second, IMPORTED), "an imported value stored under the old pepper");
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Http.metric(second.baseUrl(), "latchkey_keys_rehashed_total") == 3.0);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "VALID".equals(code(first, IMPORTED)));
         }
         try (ServiceProcess s = ServiceProcess.start("pepper-new", url, Map.of("latchkey.keys.pepper", NEW))) {
             assertEquals("VALID", code(s, used[1]), "used during the overlap: verifies");
             assertEquals("VALID", code(s, madeByFirst[1]), "made and used during the overlap: verifies");
             assertEquals("VALID", code(s, madeBySecond[1]));
             assertEquals("NOT_FOUND", code(s, unused[1]), "nobody used it during the overlap: it does not");
+            assertEquals("VALID", code(s, IMPORTED), "an imported value used during the overlap: verifies");
             assertFalse(Arrays.equals(before, storedHash(url, used[0])));
         }
     }

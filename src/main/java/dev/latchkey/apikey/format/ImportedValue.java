@@ -45,6 +45,20 @@ public final class ImportedValue {
         return true;
     }
 
+    /**
+     * Whether {@code value} starts with one of Latchkey's own prefixes ({@code lkp_}, {@code lks_}, {@code lka_}): such
+     * a value is never imported, so one that failed to parse is refused before any lookup, in memory or not. (The
+     * Elastic words are shared with App Search's own values, which are imported.)
+     */
+    public static boolean latchkeyPrefixed(String value) {
+        for (KeyPrefix p : KeyPrefix.values()) {
+            if (!p.elastic() && value.startsWith(p.text())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code prefix} may be an import prefix: up to 32 printable ASCII characters without spaces. */
     public static boolean validPrefix(String prefix) {
         if (prefix == null || prefix.length() > MAX_PREFIX_LENGTH) {

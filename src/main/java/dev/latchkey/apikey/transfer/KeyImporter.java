@@ -218,8 +218,8 @@ public class KeyImporter {
             }
             prefix = prefixNode.textValue();
         }
-        if (prefix.startsWith("lkp_") || prefix.startsWith("lks_") || prefix.startsWith("lka_")) {
-            errors.add(new FieldError("prefix", "Latchkey-format keys cannot be imported"));
+        if (ImportedValue.latchkeyPrefixed(prefix)) {
+            errors.add(new FieldError("prefix", "starts with a Latchkey prefix; such keys cannot be imported"));
             return null;
         }
         byte[] digest;
@@ -232,8 +232,8 @@ public class KeyImporter {
                         + ImportedValue.MAX_LENGTH + " printable ASCII characters without spaces"));
                 return null;
             }
-            if (KeyFormat.parse(value) != null) {
-                errors.add(new FieldError("value", "is a Latchkey-format key; such keys cannot be imported"));
+            if (KeyFormat.parse(value) != null || ImportedValue.latchkeyPrefixed(value)) {
+                errors.add(new FieldError("value", "is in Latchkey's own format; such keys cannot be imported"));
                 return null;
             }
             if (!value.startsWith(prefix)) {

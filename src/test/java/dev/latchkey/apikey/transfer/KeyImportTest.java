@@ -147,6 +147,14 @@ class KeyImportTest {
         assertEquals("VALID", verify(prefixed));
         assertEquals("NOT_FOUND", verify("sk_live_" + prefixed.substring(8)), "another prefix, same rest");
 
+        // Latchkey's own prefixes are never imported, so a malformed Latchkey key is refused before any lookup
+        importKeys(o.slug(), o.token(),
+                List.of(item("lks_" + "A".repeat(40), "service", "lk", "role", "viewer", "scope", wsScope(o.ws()))),
+                null).then().statusCode(400).body("errors[0].field", is("keys[0].value"));
+        importKeys(o.slug(), o.token(),
+                List.of(Map.of("sha256", sha256Hex(whole), "prefix", "lka_", "kind", "service", "name", "lk", "role",
+                        "viewer", "scope", wsScope(o.ws()))),
+                null).then().statusCode(400).body("errors[0].field", is("keys[0].prefix"));
         // hashes that cannot be verified from a presented key are refused, each with the reason
         for (String bad : List.of("5d41402abc4b2a76b9719d911017c592",
                 "$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ012",
