@@ -61,6 +61,11 @@ public final class KeyDtos {
             QuotaInput quota) {
     }
 
+    /** {@code POST .../report-leak}: where the key was found, and a note (README, "Leaked keys"). */
+    public record ReportLeak(@jakarta.validation.constraints.Size(max = 2048) String url,
+            @jakarta.validation.constraints.Size(max = 1000) String note) {
+    }
+
     /** {@code POST .../rotate}. */
     public record Rotate(Integer gracePeriodSeconds) {
     }

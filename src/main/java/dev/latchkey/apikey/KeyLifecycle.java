@@ -3,6 +3,7 @@ package dev.latchkey.apikey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,8 +25,10 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.error.ApiException.FieldError;
+import dev.latchkey.security.Caller;
 import dev.latchkey.security.OrgAccess;
 import dev.latchkey.security.OrgContext;
+import dev.latchkey.tenant.Organizations;
 import dev.latchkey.vocabulary.KeyState;
 import dev.latchkey.workspace.WorkspaceDeleted;
 
@@ -48,11 +51,13 @@ public class KeyLifecycle {
     private final Event<KeyChanged> changed;
     private final Bodies bodies;
     private final ApiKeys keys;
+    private final Organizations organizations;
 
     KeyLifecycle(OrgAccess access, KeyAuthority keyAuthority, KeyQueries queries, KeyRules rules,
             KeyGenerator generator, KeyHasher hasher, AuditLog audit, Clock clock, Event<KeyChanged> changed,
-            Bodies bodies, ApiKeys keys) {
+            Bodies bodies, ApiKeys keys, Organizations organizations) {
         this.keys = keys;
+        this.organizations = organizations;
         this.access = access;
         this.keyAuthority = keyAuthority;
         this.queries = queries;
@@ -109,6 +114,57 @@ public class KeyLifecycle {
         audit.record(ctx.orgId(), "key.rotated", "key", k.keyId, k.name, Map.of("gracePeriodSeconds", grace));
         changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         return new KeyWithSecret(queries.view(ctx.orgId(), k), full);
+    }
+
+    /**
+     * A key confirmed leaked (README, "Leaked keys"): the owning organization's policy is applied — revoke (the
+     * default), disable, or notify only — and {@code key.leaked} is recorded by {@code actor} with what the reporter
+     * said and the policy. Returns the policy.
+     */
+    public String leaked(ApiKey k, Caller actor, Map<String, Object> report) {
+        String policy = organizations.findById(k.organizationId).leakPolicy;
+        Instant now = clock.instant();
+        boolean changedKey = false;
+        if ("revoke".equals(policy) && k.revokedAt == null) {
+            k.revokedAt = now;
+            k.updatedAt = now;
+            keys.update(k, false);
+            audit.record(actor, k.organizationId, "key.revoked", "key", k.keyId, k.name, Map.of("reason", "leaked"));
+            changedKey = true;
+        } else if ("disable".equals(policy) && k.enabled && k.revokedAt == null) {
+            k.enabled = false;
+            k.updatedAt = now;
+            keys.update(k, false);
+            audit.record(actor, k.organizationId, "key.updated", "key", k.keyId, k.name,
+                    Map.of("reason", "leaked", "enabled", Map.of("from", true, "to", false)));
+            changedKey = true;
+        }
+        Map<String, Object> details = new LinkedHashMap<>(report);
+        details.put("policy", policy);
+        audit.record(actor, k.organizationId, "key.leaked", "key", k.keyId, k.name, details);
+        if (changedKey) {
+            changed.fire(new KeyChanged(k.organizationId, k.keyId));
+        }
+        return policy;
+    }
+
+    /** An owner or admin reports one of the organization's keys found elsewhere ({@code {url?, note?}}). */
+    public KeyView reportLeak(String orgSlug, String keyId, JsonNode body) {
+        OrgContext ctx = access.resolve(orgSlug);
+        ctx.requireManager();
+        ApiKey k = keyAuthority.findVisible(ctx, keyId);
+        KeyDtos.ReportLeak report = body == null || body.isNull() || body.isMissingNode() ? null
+                : bodies.read(body, KeyDtos.ReportLeak.class);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reporter", "member");
+        if (report != null && report.url() != null) {
+            details.put("url", report.url());
+        }
+        if (report != null && report.note() != null) {
+            details.put("note", report.note());
+        }
+        leaked(k, ctx.caller(), details);
+        return queries.view(ctx.orgId(), k);
     }
 
     /** Revokes a key and hides it from lists and reads. */

@@ -95,6 +95,13 @@ public class KeyResource {
     }
 
     @POST
+    @Path("/{keyId}/report-leak")
+    public KeyView reportLeak(@PathParam("org") String org, @PathParam("keyId") String keyId,
+            @RequestBody(content = @Content(schema = @Schema(implementation = KeyDtos.ReportLeak.class))) JsonNode body) {
+        return lifecycle.reportLeak(org, keyId, body);
+    }
+
+    @POST
     @Path("/{keyId}/rotate")
     public KeyWithSecret rotate(@PathParam("org") String org, @PathParam("keyId") String keyId,
             @RequestBody(content = @Content(schema = @Schema(implementation = Rotate.class))) JsonNode body) {

@@ -34,7 +34,15 @@ public class AuditLog {
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(long organizationId, String action, String targetType, String targetId, String targetName,
             Map<String, Object> details) {
-        Caller actor = callers.current();
+        record(callers.current(), organizationId, action, targetType, targetId, targetName, details);
+    }
+
+    /**
+     * Records {@code action} on a target by {@code actor} (a reporter outside any credential: {@link Caller.External}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(Caller actor, long organizationId, String action, String targetType, String targetId,
+            String targetName, Map<String, Object> details) {
         AuditEvent e = new AuditEvent();
         e.organizationId = organizationId;
         e.at = clock.instant();

@@ -40,6 +40,18 @@ public interface LatchkeyConfig {
     /** Keys imported from other systems (README, "Importing keys"). */
     Imports imports();
 
+    /** Leaked-key reports (README, "Leaked keys"). */
+    Leaks leaks();
+
+    /** Leaked-key reports. */
+    interface Leaks {
+        /**
+         * GitHub's secret-scanning public keys in its key-list format ({@code {"public_keys": [{"key_identifier",
+         * "key", "is_current"}]}}, PEM keys), read from this file at start-up; unset: GitHub's reports are refused.
+         */
+        Optional<String> githubKeysFile();
+    }
+
     /** Imported keys. */
     interface Imports {
         /**

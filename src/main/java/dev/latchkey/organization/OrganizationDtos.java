@@ -29,9 +29,14 @@ public final class OrganizationDtos {
     }
 
     /** An organization. */
-    public record OrgView(String slug, String name, Instant createdAt) {
+    public record OrgView(String slug, String name, Instant createdAt, String leakPolicy) {
         static OrgView from(Organization o) {
-            return new OrgView(o.slug, o.name, o.createdAt);
+            return new OrgView(o.slug, o.name, o.createdAt, o.leakPolicy);
         }
+    }
+
+    /** {@code PATCH /api/v1/orgs/{org}}: what is done with a key reported as leaked (README, "Leaked keys"). */
+    public record UpdateOrg(
+            @NotNull @Pattern(regexp = "revoke|disable|notify", message = "must be revoke, disable or notify") String leakPolicy) {
     }
 }

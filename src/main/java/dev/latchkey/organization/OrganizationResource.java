@@ -2,6 +2,7 @@ package dev.latchkey.organization;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.latchkey.organization.OrganizationDtos.CreateOrg;
 import dev.latchkey.organization.OrganizationDtos.OrgView;
+import dev.latchkey.organization.OrganizationDtos.UpdateOrg;
 
 /** {@code /api/v1/orgs}: organizations. */
 @Path("/api/v1/orgs")
@@ -43,5 +45,12 @@ public class OrganizationResource {
     @Path("/{org}")
     public OrgView get(@PathParam("org") String org) {
         return organizations.get(org);
+    }
+
+    @PATCH
+    @Path("/{org}")
+    public OrgView update(@PathParam("org") String org,
+            @RequestBody(content = @Content(schema = @Schema(implementation = UpdateOrg.class))) JsonNode body) {
+        return organizations.update(org, body);
     }
 }

@@ -14,6 +14,7 @@ import dev.latchkey.common.json.Bodies;
 import dev.latchkey.error.ApiException;
 import dev.latchkey.organization.OrganizationDtos.CreateOrg;
 import dev.latchkey.organization.OrganizationDtos.OrgView;
+import dev.latchkey.organization.OrganizationDtos.UpdateOrg;
 import dev.latchkey.security.Caller;
 import dev.latchkey.security.CallerResolver;
 import dev.latchkey.security.OrgAccess;
@@ -74,6 +75,21 @@ public class OrganizationService {
 
         audit.record(org.id, "org.created", "organization", org.slug, org.name, Map.of("owner", owner.subject));
         audit.record(org.id, "member.added", "member", owner.subject, owner.subject, Map.of("orgRole", owner.orgRole));
+        return OrgView.from(org);
+    }
+
+    /** Changes the organization's leak policy (owners and admins), audited as {@code org.updated}. */
+    public OrgView update(String orgSlug, JsonNode body) {
+        var ctx = access.resolve(orgSlug);
+        ctx.requireManager();
+        UpdateOrg request = bodies.read(body, UpdateOrg.class);
+        Organization org = organizations.findById(ctx.orgId());
+        if (!request.leakPolicy().equals(org.leakPolicy)) {
+            audit.record(org.id, "org.updated", "organization", org.slug, org.name,
+                    Map.of("leakPolicy", Map.of("from", org.leakPolicy, "to", request.leakPolicy())));
+            organizations.setLeakPolicy(org.id, request.leakPolicy());
+            org.leakPolicy = request.leakPolicy();
+        }
         return OrgView.from(org);
     }
 

@@ -5,7 +5,7 @@ import dev.latchkey.vocabulary.KeyKind;
 /** Who is calling the management API: a user (JWT subject) or an API key. */
 public sealed interface Caller {
 
-    /** "user" or "key", as in audit events. */
+    /** "user", "key" or "system", as in audit events. */
     String actorType();
 
     /** The JWT subject, or the keyId. */
@@ -29,6 +29,27 @@ public sealed interface Caller {
         @Override
         public String actorName() {
             return subject;
+        }
+    }
+
+    /**
+     * A reporter acting without a credential of this service, trusted by other means: GitHub's secret scanning, whose
+     * reports are signed (README, "Leaked keys"). Audited as {@code system}; never a caller of the management API.
+     */
+    record External(String id, String name) implements Caller {
+        @Override
+        public String actorType() {
+            return "system";
+        }
+
+        @Override
+        public String actorId() {
+            return id;
+        }
+
+        @Override
+        public String actorName() {
+            return name;
         }
     }
 

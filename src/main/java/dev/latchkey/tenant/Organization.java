@@ -9,4 +9,7 @@ public class Organization {
     public String slug;
     public String name;
     public Instant createdAt;
+
+    /** What is done with a key reported as leaked: {@code revoke} (the default), {@code disable} or {@code notify}. */
+    public String leakPolicy = "revoke";
 }

@@ -12,7 +12,7 @@ import dev.latchkey.common.db.Db;
 @ApplicationScoped
 public class Organizations {
 
-    private static final String SELECT = "select id, slug, name, created_at from organizations";
+    private static final String SELECT = "select id, slug, name, created_at, leak_policy from organizations";
 
     private final Db db;
 
@@ -36,12 +36,20 @@ public class Organizations {
                 o.createdAt);
     }
 
+    /**
+     * Sets what the organization does with a key reported as leaked ({@code revoke}, {@code disable}, {@code notify}).
+     */
+    public void setLeakPolicy(long id, String policy) {
+        db.update("update organizations set leak_policy = ? where id = ?", policy, id);
+    }
+
     private static Organization read(ResultSet rs) throws SQLException {
         Organization o = new Organization();
         o.id = rs.getLong("id");
         o.slug = rs.getString("slug");
         o.name = rs.getString("name");
         o.createdAt = Db.instant(rs, "created_at");
+        o.leakPolicy = rs.getString("leak_policy");
         return o;
     }
 }
