@@ -1,10 +1,9 @@
 package dev.latchkey.apikey;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,10 +62,7 @@ public class ApiKeyAuthenticator implements KeyAuthenticator {
                 continue;
             }
             byte[] digest = ImportedValue.sha256(value, prefix.length());
-            List<byte[]> hashes = new ArrayList<>();
-            hashes.add(hasher.hash(digest, 0, digest.length));
-            hashes.addAll(hasher.hashesUnderOtherPeppers(digest, 0, digest.length));
-            for (byte[] hash : hashes) {
+            for (byte[] hash : hasher.hashesUnderEveryPepper(digest, 0, digest.length)) {
                 ApiKey key = keys.findImported(prefix, hash).orElse(null);
                 if (key == null) {
                     continue;
@@ -95,9 +91,9 @@ public class ApiKeyAuthenticator implements KeyAuthenticator {
         }
         if (hasher.rotating()) { // a pepper rotation: a secret that matched only under an earlier pepper is re-hashed
             byte[] digest = hasher.hash(presented.secret());
-            byte[] secret = presented.secret().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            if (!java.security.MessageDigest.isEqual(digest, key.secretHash) && hasher.matchesUnderOtherPepper(secret,
-                    0, secret.length, key.secretHash) == KeyHasher.Other.EARLIER) {
+            byte[] secret = presented.secret().getBytes(StandardCharsets.US_ASCII);
+            if (!MessageDigest.isEqual(digest, key.secretHash) && hasher.matchesUnderOtherPepper(secret, 0,
+                    secret.length, key.secretHash) == KeyHasher.Other.EARLIER) {
                 rehash.ask(key.id, key.organizationId, key.keyId, key.secretHash, digest);
             }
         }

@@ -76,13 +76,18 @@ public class KeyLifecycle {
         ctx.requireKeyAccess();
         ApiKey k = keyAuthority.findVisible(ctx, keyId);
         if (k.revokedAt == null) {
-            k.revokedAt = clock.instant();
-            k.updatedAt = k.revokedAt;
-            keys.update(k, false);
-            audit.record(ctx.orgId(), "key.revoked", "key", k.keyId, k.name, null);
+            revokeNow(k, ctx.caller(), null);
             changed.fire(new KeyChanged(ctx.orgId(), k.keyId));
         }
         return queries.view(ctx.orgId(), k);
+    }
+
+    /** Revokes a key that is not revoked yet, audited as {@code key.revoked} by {@code actor} with {@code details}. */
+    private void revokeNow(ApiKey k, Caller actor, Map<String, Object> details) {
+        k.revokedAt = clock.instant();
+        k.updatedAt = k.revokedAt;
+        keys.update(k, false);
+        audit.record(actor, k.organizationId, "key.revoked", "key", k.keyId, k.name, details);
     }
 
     /** Issues a new secret for the same key; the old one verifies until the grace period ends. */
@@ -119,21 +124,17 @@ public class KeyLifecycle {
     /**
      * A key confirmed leaked (README, "Leaked keys"): the owning organization's policy is applied — revoke (the
      * default), disable, or notify only — and {@code key.leaked} is recorded by {@code actor} with what the reporter
-     * said and the policy. Returns the policy.
+     * said and the policy.
      */
-    public String leaked(ApiKey k, Caller actor, Map<String, Object> report) {
+    public void leaked(ApiKey k, Caller actor, Map<String, Object> report) {
         String policy = organizations.findById(k.organizationId).leakPolicy;
-        Instant now = clock.instant();
         boolean changedKey = false;
         if ("revoke".equals(policy) && k.revokedAt == null) {
-            k.revokedAt = now;
-            k.updatedAt = now;
-            keys.update(k, false);
-            audit.record(actor, k.organizationId, "key.revoked", "key", k.keyId, k.name, Map.of("reason", "leaked"));
+            revokeNow(k, actor, Map.of("reason", "leaked"));
             changedKey = true;
         } else if ("disable".equals(policy) && k.enabled && k.revokedAt == null) {
             k.enabled = false;
-            k.updatedAt = now;
+            k.updatedAt = clock.instant();
             keys.update(k, false);
             audit.record(actor, k.organizationId, "key.updated", "key", k.keyId, k.name,
                     Map.of("reason", "leaked", "enabled", Map.of("from", true, "to", false)));
@@ -145,7 +146,6 @@ public class KeyLifecycle {
         if (changedKey) {
             changed.fire(new KeyChanged(k.organizationId, k.keyId));
         }
-        return policy;
     }
 
     /** An owner or admin reports one of the organization's keys found elsewhere ({@code {url?, note?}}). */

@@ -27,6 +27,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.keycache.CacheRefresher;
+import dev.latchkey.keycache.ImportIndex;
 import dev.latchkey.keycache.KeyCache;
 import dev.latchkey.keycache.OrgLoader.MemberRef;
 
@@ -46,6 +47,7 @@ public class ChangeListener {
 
     private final KeyCache cache;
     private final CacheRefresher refresher;
+    private final ImportIndex imports;
     private final FeedMetrics metrics;
     private final LatchkeyConfig.Verify config;
     private final String url;
@@ -64,12 +66,13 @@ public class ChangeListener {
     private volatile boolean running;
     private Thread thread;
 
-    public ChangeListener(KeyCache cache, CacheRefresher refresher, FeedMetrics metrics, LatchkeyConfig config,
-            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+    public ChangeListener(KeyCache cache, CacheRefresher refresher, ImportIndex imports, FeedMetrics metrics,
+            LatchkeyConfig config, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.cache = cache;
         this.refresher = refresher;
+        this.imports = imports;
         this.metrics = metrics;
         this.config = config.verify();
         this.url = url;
@@ -137,7 +140,7 @@ public class ChangeListener {
         long xmin = OutboxReader.snapshotXmin(c);
         metrics.reloaded();
         cache.clear();
-        refresher.reloadImports();
+        imports.reload(); // whether or not keys are cached: the foreign path needs it either way
         if (config.cacheEnabled()) {
             refresher.warmUp(config.cacheMaxSize());
         }
@@ -182,7 +185,7 @@ public class ChangeListener {
                 orgs.add(ch.orgId());
             }
         }
-        refresher.refreshImports(keys); // an import elsewhere: the index must know it before the feed moves on
+        imports.refresh(keys); // an import elsewhere: the index must know it before the feed moves on
         if (!config.cacheEnabled()) {
             return;
         }

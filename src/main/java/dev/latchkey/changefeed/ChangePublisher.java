@@ -13,6 +13,7 @@ import dev.latchkey.apikey.KeyChanged;
 import dev.latchkey.apikey.KeysImported;
 import dev.latchkey.common.db.Db;
 import dev.latchkey.keycache.CacheRefresher;
+import dev.latchkey.keycache.ImportIndex;
 import dev.latchkey.keycache.KeyCache;
 import dev.latchkey.keycache.OrgLoader.MemberRef;
 import dev.latchkey.member.MemberChanged;
@@ -36,11 +37,13 @@ public class ChangePublisher {
     private final Db db;
     private final KeyCache cache;
     private final CacheRefresher refresher;
+    private final ImportIndex imports;
 
-    public ChangePublisher(Db db, KeyCache cache, CacheRefresher refresher) {
+    public ChangePublisher(Db db, KeyCache cache, CacheRefresher refresher, ImportIndex imports) {
         this.db = db;
         this.cache = cache;
         this.refresher = refresher;
+        this.imports = imports;
     }
 
     void onKey(@Observes KeyChanged e) {
@@ -49,7 +52,7 @@ public class ChangePublisher {
 
     /** This replica's own imports are found at once (each key's change above brings them to the other replicas). */
     void onImported(@Observes(during = TransactionPhase.AFTER_SUCCESS) KeysImported e) {
-        e.entries().forEach(x -> refresher.imported(x.keyId(), x.prefix(), x.hash()));
+        e.entries().forEach(x -> imports.add(x.keyId(), x.prefix(), x.hash()));
     }
 
     void onRole(@Observes RoleChanged e) {

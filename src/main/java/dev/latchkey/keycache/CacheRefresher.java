@@ -30,28 +30,11 @@ public class CacheRefresher {
     private final KeyCache cache;
     private final KeyLoader loader;
     private final OrgLoader orgs;
-    private final ImportIndex imports;
 
-    public CacheRefresher(KeyCache cache, KeyLoader loader, OrgLoader orgs, ImportIndex imports) {
+    public CacheRefresher(KeyCache cache, KeyLoader loader, OrgLoader orgs) {
         this.cache = cache;
         this.loader = loader;
         this.orgs = orgs;
-        this.imports = imports;
-    }
-
-    /** Loads the index of imported values whole (with the warm-up, whether or not keys are cached). */
-    public void reloadImports() throws SQLException {
-        imports.reload();
-    }
-
-    /** Looks these changed keys up in the index of imported values (a new import, a re-hash). */
-    public void refreshImports(Collection<String> keyIds) throws SQLException {
-        imports.refresh(keyIds);
-    }
-
-    /** An import this replica just committed. */
-    public void imported(String keyId, String prefix, byte[] hash) {
-        imports.add(keyId, prefix, hash);
     }
 
     /** Loads up to {@code limit} live keys and what they share; returns how many keys. */

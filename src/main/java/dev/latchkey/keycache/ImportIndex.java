@@ -69,9 +69,7 @@ public class ImportIndex {
     /** Adds an imported value (this replica's import, just committed). */
     public synchronized void add(String keyId, String prefix, byte[] hash) {
         addTo(byHash, keyId, hash);
-        if (!Arrays.asList(prefixes).contains(prefix)) {
-            prefixes = withPrefix(prefixes, prefix);
-        }
+        prefixes = withPrefix(prefixes, prefix);
     }
 
     /** Looks these keys up again (the change feed named them): imported ones are added. */
@@ -100,10 +98,7 @@ public class ImportIndex {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     addTo(fresh, rs.getString(1), rs.getBytes(3));
-                    String prefix = rs.getString(2);
-                    if (!Arrays.asList(freshPrefixes).contains(prefix)) {
-                        freshPrefixes = withPrefix(freshPrefixes, prefix);
-                    }
+                    freshPrefixes = withPrefix(freshPrefixes, rs.getString(2));
                 }
             } finally {
                 c.commit();
@@ -135,7 +130,11 @@ public class ImportIndex {
         });
     }
 
+    /** The prefixes with {@code prefix} among them, longest first: the same array when it already is. */
     private static String[] withPrefix(String[] prefixes, String prefix) {
+        if (Arrays.asList(prefixes).contains(prefix)) {
+            return prefixes;
+        }
         String[] out = Arrays.copyOf(prefixes, prefixes.length + 1);
         out[prefixes.length] = prefix;
         Arrays.sort(out, Comparator.comparingInt(String::length).reversed());

@@ -130,17 +130,12 @@ public class VerifyService {
                 continue;
             }
             byte[] digest = ImportedValue.sha256(value, prefix.length());
-            byte[] hash = hasher.hash(digest, 0, digest.length);
-            for (String keyId : imports.candidates(hash)) {
-                candidates.add(new Candidate(keyId, prefix, hash, null));
-            }
-            if (hasher.rotating()) {
-                List<byte[]> others = hasher.hashesUnderOtherPeppers(digest, 0, digest.length);
-                for (int i = 0; i < others.size(); i++) {
-                    for (String keyId : imports.candidates(others.get(i))) {
-                        candidates.add(new Candidate(keyId, prefix, others.get(i),
-                                i < hasher.earlierPepperCount() ? hash : null));
-                    }
+            List<byte[]> hashes = hasher.hashesUnderEveryPepper(digest, 0, digest.length);
+            for (int i = 0; i < hashes.size(); i++) {
+                // found under an earlier pepper: to be stored under the current one (the first hash)
+                byte[] rehashTo = i >= 1 && i <= hasher.earlierPepperCount() ? hashes.get(0) : null;
+                for (String keyId : imports.candidates(hashes.get(i))) {
+                    candidates.add(new Candidate(keyId, prefix, hashes.get(i), rehashTo));
                 }
             }
         }

@@ -91,9 +91,8 @@ class ResyncOutageTest {
         KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of()), registry, new UsageRecorder(),
                 java.time.Clock.systemUTC());
         Table table = new Table();
-        Resync resync = new Resync(cache, table, new NoOrgs(),
-                new CacheRefresher(cache, table, new NoOrgs(), new dev.latchkey.keycache.ImportIndex(null, registry)),
-                metrics, TestConfig.withVerify(Map.of()));
+        Resync resync = new Resync(cache, table, new NoOrgs(), new CacheRefresher(cache, table, new NoOrgs()), metrics,
+                TestConfig.withVerify(Map.of()));
         CachedKey key = new CachedKey(1, "AAAAAAAAAAAAAAAA", cache.handle(7), KeyKind.SERVICE, "lks", "n", new byte[32],
                 null, false, true, "viewer", true, new long[0], 42, null);
         cache.putLoaded(key.keyId(), key, cache.generation());

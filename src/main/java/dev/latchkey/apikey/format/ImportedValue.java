@@ -33,16 +33,7 @@ public final class ImportedValue {
      * Latchkey's own format never gets here: it is parsed as one.)
      */
     public static boolean plausible(String value) {
-        if (value == null || value.length() < MIN_LENGTH || value.length() > MAX_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c <= ' ' || c > '~') {
-                return false;
-            }
-        }
-        return true;
+        return value != null && value.length() >= MIN_LENGTH && value.length() <= MAX_LENGTH && printable(value);
     }
 
     /**
@@ -61,11 +52,13 @@ public final class ImportedValue {
 
     /** Whether {@code prefix} may be an import prefix: up to 32 printable ASCII characters without spaces. */
     public static boolean validPrefix(String prefix) {
-        if (prefix == null || prefix.length() > MAX_PREFIX_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            char c = prefix.charAt(i);
+        return prefix != null && prefix.length() <= MAX_PREFIX_LENGTH && printable(prefix);
+    }
+
+    /** Printable ASCII without spaces. */
+    private static boolean printable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
             if (c <= ' ' || c > '~') {
                 return false;
             }

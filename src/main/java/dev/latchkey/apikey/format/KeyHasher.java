@@ -100,15 +100,17 @@ public class KeyHasher {
     }
 
     /**
-     * The hashes of {@code bytes[offset, offset + length)} under the other accepted peppers (a rotation's earlier ones
-     * first, then its next one): how an imported value stored before a pepper change is still found. Empty unless a
-     * rotation is under way.
+     * The hashes of {@code bytes[offset, offset + length)} under every accepted pepper: the current one first, then a
+     * rotation's earlier ones ({@link #earlierPepperCount()} of them), then its next one. How an imported value is
+     * looked up, also when it was stored before a pepper change. Just the current hash unless a rotation is under way.
      */
-    public List<byte[]> hashesUnderOtherPeppers(byte[] bytes, int offset, int length) {
+    public List<byte[]> hashesUnderEveryPepper(byte[] bytes, int offset, int length) {
+        byte[] current = hash(bytes, offset, length);
         if (!rotating()) {
-            return List.of();
+            return List.of(current);
         }
-        List<byte[]> out = new ArrayList<>(previous.size() + 1);
+        List<byte[]> out = new ArrayList<>(previous.size() + 2);
+        out.add(current);
         for (Scheme s : previous) {
             out.add(s.hash(bytes, offset, length));
         }
@@ -118,7 +120,7 @@ public class KeyHasher {
         return out;
     }
 
-    /** How many of {@link #hashesUnderOtherPeppers}' hashes are under earlier peppers (the rest: the next one). */
+    /** How many of {@link #hashesUnderEveryPepper}'s hashes, after the first, are under earlier peppers. */
     public int earlierPepperCount() {
         return previous.size();
     }

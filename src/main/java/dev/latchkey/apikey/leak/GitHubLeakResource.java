@@ -1,7 +1,6 @@
 package dev.latchkey.apikey.leak;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
@@ -36,23 +35,9 @@ public class GitHubLeakResource {
     }
 
     /** A report of up to 1,000 tokens may be larger than other bodies: up to 1 MiB. */
+    @jakarta.enterprise.inject.Produces
     @Singleton
-    public static class BodyLimit implements RouteBodyLimit {
-        private static final Pattern PATH = Pattern.compile("/api/v1/leaks/github");
-
-        @Override
-        public String path() {
-            return null;
-        }
-
-        @Override
-        public Pattern pathPattern() {
-            return PATH;
-        }
-
-        @Override
-        public long maxBytes() {
-            return 1024 * 1024;
-        }
+    static RouteBodyLimit bodyLimit() {
+        return RouteBodyLimit.batch("/api/v1/leaks/github", 1024 * 1024);
     }
 }

@@ -1,9 +1,6 @@
 package dev.latchkey.apikey.leak;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +21,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.latchkey.apikey.ApiKey;
 import dev.latchkey.apikey.ApiKeys;
 import dev.latchkey.apikey.KeyLifecycle;
+import dev.latchkey.apikey.format.ImportedValue;
 import dev.latchkey.apikey.format.KeyFormat;
 import dev.latchkey.apikey.format.KeyHasher;
 import dev.latchkey.common.db.Db;
@@ -113,7 +111,7 @@ public class GitHubReports {
         db.update("delete from leak_reports_seen where received_at < ?", now.minus(KEEP_SIGNATURES));
         if (db.update(
                 "insert into leak_reports_seen (signature_hash, received_at) values (?, ?) on conflict do nothing",
-                sha256(signature.trim()), now) == 0) {
+                ImportedValue.sha256(signature.trim(), 0), now) == 0) {
             throw ApiException.conflict("This report was received before; nothing was changed");
         }
         List<Label> out = new ArrayList<>(reports.size());
@@ -148,13 +146,5 @@ public class GitHubReports {
         }
         lifecycle.leaked(k, GITHUB, details);
         return true;
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

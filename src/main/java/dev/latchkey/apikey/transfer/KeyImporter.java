@@ -58,6 +58,7 @@ public class KeyImporter {
     private static final long LOCK = 0x4c4b494d504f5254L;
     private static final Pattern SYSTEM = Pattern.compile("[A-Za-z0-9 ._-]{1,64}");
     private static final Set<String> OWN_FIELDS = Set.of("value", "sha256", "prefix");
+    private static final Set<String> REQUEST_FIELDS = Set.of("keys", "origin", "partial");
 
     private final OrgAccess access;
     private final KeyService keys;
@@ -109,7 +110,7 @@ public class KeyImporter {
         boolean partial = partialNode != null && partialNode.booleanValue();
         for (var it = body.fieldNames(); it.hasNext();) {
             String f = it.next();
-            if (!Set.of("keys", "origin", "partial").contains(f)) {
+            if (!REQUEST_FIELDS.contains(f)) {
                 throw ApiException.invalid(f, "is not a field of an import");
             }
         }
@@ -257,19 +258,17 @@ public class KeyImporter {
             errors.add(new FieldError("prefix", "at most " + MAX_PREFIXES + " different import prefixes are kept"));
             return null;
         }
-        byte[] hash = hasher.hash(digest, 0, digest.length);
-        if (!inBatch.add(prefix + "/" + HexFormat.of().formatHex(hash)) || alreadyImported(prefix, digest, hash)) {
+        List<byte[]> hashes = hasher.hashesUnderEveryPepper(digest, 0, digest.length);
+        byte[] hash = hashes.get(0); // the current pepper's: what is stored
+        if (!inBatch.add(prefix + "/" + HexFormat.of().formatHex(hash)) || alreadyImported(prefix, hashes)) {
             errors.add(new FieldError(valueNode != null ? "value" : "sha256", "is already imported"));
             return null;
         }
         return new Stored(prefix, hash, suffix, elastic);
     }
 
-    /** Whether a value with this prefix and digest is held by a key (under the current pepper or another accepted). */
-    private boolean alreadyImported(String prefix, byte[] digest, byte[] hash) {
-        List<byte[]> hashes = new ArrayList<>();
-        hashes.add(hash);
-        hashes.addAll(hasher.hashesUnderOtherPeppers(digest, 0, digest.length));
+    /** Whether a value with this prefix is held by a key, under any accepted pepper (its {@code hashes}). */
+    private boolean alreadyImported(String prefix, List<byte[]> hashes) {
         for (byte[] h : hashes) {
             if (db.count("select count(*) from api_keys where import_prefix = ? and ((secret_hash = ?"
                     + " and import_system is not null) or (previous_secret_hash = ? and imported_secret = 'previous'))",

@@ -1,5 +1,6 @@
 package dev.latchkey.apikey.transfer;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -20,6 +21,7 @@ import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.transfer.ImportDtos.ImportRequest;
 import dev.latchkey.apikey.transfer.ImportDtos.ImportResult;
 import dev.latchkey.common.Page;
+import dev.latchkey.common.http.RouteBodyLimit;
 
 /** {@code /api/v1/orgs/{org}/keys/import} and {@code /export}: keys coming from another system, and leaving. */
 @Path("/api/v1/orgs/{org}/keys")
@@ -34,6 +36,13 @@ public class TransferResource {
     public TransferResource(KeyImporter importer, KeyExporter exporter) {
         this.importer = importer;
         this.exporter = exporter;
+    }
+
+    /** An import batch (up to 1,000 keys) may be larger than other bodies: up to 1 MiB, the HTTP layer's ceiling. */
+    @jakarta.enterprise.inject.Produces
+    @Singleton
+    static RouteBodyLimit importLimit() {
+        return RouteBodyLimit.batch("/api/v1/orgs/[^/]+/keys/import", 1024 * 1024);
     }
 
     @POST

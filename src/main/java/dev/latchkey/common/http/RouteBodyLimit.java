@@ -17,4 +17,25 @@ public interface RouteBodyLimit {
     }
 
     long maxBytes();
+
+    /** A batch route's limit: its paths (a regular expression over the whole path) may take up to {@code maxBytes}. */
+    static RouteBodyLimit batch(String pathRegex, long maxBytes) {
+        java.util.regex.Pattern paths = java.util.regex.Pattern.compile(pathRegex);
+        return new RouteBodyLimit() {
+            @Override
+            public String path() {
+                return null;
+            }
+
+            @Override
+            public java.util.regex.Pattern pathPattern() {
+                return paths;
+            }
+
+            @Override
+            public long maxBytes() {
+                return maxBytes;
+            }
+        };
+    }
 }
