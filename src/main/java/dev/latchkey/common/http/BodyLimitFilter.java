@@ -10,27 +10,27 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.error.ApiException;
 
 /**
- * Enforces {@code latchkey.http.max-body-size} on REST bodies sent chunked (without a Content-Length), by counting
- * while they are read: 413 problem+json.
+ * Enforces the body limit ({@code latchkey.http.max-body-size}, or a route's own: {@link BodySizeRoute#limitFor}) on
+ * REST bodies sent chunked (without a Content-Length), by counting while they are read: 413 problem+json.
  */
 public class BodyLimitFilter {
 
-    private final long maxBytes;
+    private final BodySizeRoute limits;
 
     @Inject
-    public BodyLimitFilter(LatchkeyConfig config) {
-        this.maxBytes = config.http().maxBodySize().asLongValue();
+    public BodyLimitFilter(BodySizeRoute limits) {
+        this.limits = limits;
     }
 
     /** A declared length over the limit never gets here ({@link BodySizeRoute}); this counts chunked bodies. */
     @ServerRequestFilter(preMatching = true)
     public void limit(ContainerRequestContext request) {
         if (request.getHeaderString(HttpHeaders.CONTENT_LENGTH) == null && request.hasEntity()) {
-            request.setEntityStream(new Bounded(request.getEntityStream(), maxBytes));
+            request.setEntityStream(
+                    new Bounded(request.getEntityStream(), limits.limitFor(request.getUriInfo().getPath())));
         }
     }
 

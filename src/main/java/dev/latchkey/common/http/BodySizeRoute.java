@@ -54,6 +54,19 @@ public class BodySizeRoute {
         router.route().order(RouteOrder.BODY_SIZE).handler(this::check);
     }
 
+    /** The body limit of a path: its route's own ({@link RouteBodyLimit}), else {@code latchkey.http.max-body-size}. */
+    public long limitFor(String path) {
+        Long route = tighter.isEmpty() ? null : tighter.get(path);
+        if (route == null) {
+            for (Map.Entry<java.util.regex.Pattern, Long> p : patterns.entrySet()) {
+                if (p.getKey().matcher(path).matches()) {
+                    return p.getValue();
+                }
+            }
+        }
+        return route != null ? route : maxBytes;
+    }
+
     private void check(RoutingContext ctx) {
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
@@ -68,15 +81,7 @@ public class BodySizeRoute {
             Problems.send(ctx, ApiException.badRequest("bad_request", "Content-Length is not a number"));
             return;
         }
-        Long route = tighter.isEmpty() ? null : tighter.get(ctx.request().path());
-        if (route == null && !patterns.isEmpty()) {
-            for (Map.Entry<java.util.regex.Pattern, Long> p : patterns.entrySet()) {
-                if (p.getKey().matcher(ctx.request().path()).matches()) {
-                    route = p.getValue();
-                }
-            }
-        }
-        long limit = route != null ? route : maxBytes;
+        long limit = limitFor(ctx.request().path());
         if (declared <= limit) {
             ctx.next();
             return;

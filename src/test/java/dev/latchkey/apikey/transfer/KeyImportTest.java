@@ -13,6 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -33,6 +38,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 import dev.latchkey.support.Api;
@@ -77,6 +83,16 @@ class KeyImportTest {
             body.put("partial", partial);
         }
         return as(bearer).body(body).post("/api/v1/orgs/" + org + "/keys/import");
+    }
+
+    /** An import body of 200 App Search values, named {@code stem} + index, over 16 KB. */
+    private static byte[] searchKeys(String stem, String ws) throws Exception {
+        List<Map<String, Object>> keys = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            keys.add(item(appSearch("search"), "service", stem + i, "permissions", List.of("search"), "scope",
+                    wsScope(ws)));
+        }
+        return new ObjectMapper().writeValueAsBytes(Map.of("keys", keys, "origin", Map.of("system", "app-search")));
     }
 
     static String verify(String key) {
@@ -261,7 +277,7 @@ class KeyImportTest {
     }
 
     @Test
-    void onlyManagersOfTheOrganizationImportAndExport() {
+    void onlyManagersOfTheOrganizationImportAndExport() throws Exception {
         Api.Team t = Api.team(Map.of("orgRole", "member", "role", "editor"));
         Api.Fixture stranger = Api.fixture();
         List<Map<String, Object>> one = List
@@ -273,6 +289,25 @@ class KeyImportTest {
         as(stranger.token()).get("/api/v1/orgs/" + t.slug() + "/keys/export").then().statusCode(404);
         // the denied import changed nothing; the owner's import is allowed
         importKeys(t.slug(), t.ownerToken(), one, null).then().statusCode(200).body("imported", is(1));
+        // a batch larger than the other routes' body limit (16 KB in the test profile) is taken here
+        byte[] bigBody = searchKeys("big-", t.ws());
+        assertTrue(bigBody.length > 16 * 1024, "larger than 16 KB: " + bigBody.length);
+        as(t.ownerToken()).body(bigBody).post("/api/v1/orgs/" + t.slug() + "/keys/import").then().statusCode(200)
+                .body("imported", is(200));
+        // the same limit for a body sent chunked (no Content-Length): counted while read, by the same route's limit
+        byte[] chunkedBody = searchKeys("chunked-", t.ws());
+        HttpResponse<String> sent = HttpClient
+                .newHttpClient().send(
+                        HttpRequest
+                                .newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/v1/orgs/"
+                                        + t.slug() + "/keys/import"))
+                                .header("Authorization", "Bearer " + t.ownerToken())
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers
+                                        .ofInputStream(() -> new ByteArrayInputStream(chunkedBody)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, sent.statusCode(), sent.body());
         // shape errors after authorization: 400 naming the field
         as(t.ownerToken()).body(Map.of("keys", List.of())).post("/api/v1/orgs/" + t.slug() + "/keys/import").then()
                 .statusCode(400).body("errors[0].field", is("keys"));
