@@ -46,7 +46,7 @@ class ArchitectureTest {
             Map.entry("security", 4), Map.entry("audit", 5), Map.entry("role", 6), Map.entry("workspace", 6),
             Map.entry("apikey", 7), Map.entry("member", 7), Map.entry("organization", 7),
             // the hot path's memory, the feed that keeps it in step with every management write, the decision
-            Map.entry("keycache", 8), Map.entry("changefeed", 9), Map.entry("verify", 9),
+            Map.entry("keycache", 8), Map.entry("webhook", 8), Map.entry("changefeed", 9), Map.entry("verify", 9),
             // the edges: gateways, the Elastic-compatible API, the caller's own view, the console
             Map.entry("gateway", 10), Map.entry("elastic", 10), Map.entry("me", 10), Map.entry("console", 10));
 

@@ -156,6 +156,14 @@ public class KeyQueries {
     private static final String ORIGIN_OR_ADMIN = "organization_id = ? and deleted_at is null and revoked_at is null"
             + " and (kind = 'admin' or origin = ?)";
 
+    /**
+     * A key of the organization as the API shows it, deleted or not, without the caller's checks: for events about it
+     * (README, "Webhooks"), which are rendered inside the transaction that changed it.
+     */
+    public Optional<KeyView> viewForEvent(long orgId, String keyId) {
+        return keys.findByKeyId(keyId).filter(k -> k.organizationId == orgId).map(k -> view(orgId, k));
+    }
+
     KeyView view(long orgId, ApiKey k) {
         return views(orgId, List.of(k)).get(0);
     }

@@ -34,7 +34,9 @@ class KeyQuotas {
                 repository.remove(c, k.id);
             } else {
                 long index = quota.refill() == null ? 0 : quota.refill().index(clock.millis());
-                repository.set(c, k.id, k.quotaGeneration, quota.remaining(), index);
+                // its size, for quota.low (README, "Webhooks"): the refill amount, or what it was set to
+                long size = quota.refill() == null ? quota.remaining() : quota.refill().amount();
+                repository.set(c, k.id, k.quotaGeneration, quota.remaining(), index, size);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not write the key's quota", e);

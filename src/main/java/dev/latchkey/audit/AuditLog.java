@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import dev.latchkey.common.db.Db;
@@ -13,7 +14,8 @@ import dev.latchkey.security.CallerResolver;
 
 /**
  * Writes audit events inside the caller's transaction, so that a change and its record commit or roll back together.
- * The actor is the current caller (a key acts under its name).
+ * The actor is the current caller (a key acts under its name). Each record is announced as {@link Audited} in the same
+ * transaction.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -22,9 +24,11 @@ public class AuditLog {
     private final RequestInfo request;
     private final Clock clock;
     private final Db db;
+    private final Event<Audited> audited;
 
-    public AuditLog(CallerResolver callers, RequestInfo request, Clock clock, Db db) {
+    public AuditLog(CallerResolver callers, RequestInfo request, Clock clock, Db db, Event<Audited> audited) {
         this.db = db;
+        this.audited = audited;
         this.callers = callers;
         this.request = request;
         this.clock = clock;
@@ -43,6 +47,19 @@ public class AuditLog {
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(Caller actor, long organizationId, String action, String targetType, String targetId,
             String targetName, Map<String, Object> details) {
+        write(actor, organizationId, action, targetType, targetId, targetName, details, request.requestId(),
+                request.clientIp());
+    }
+
+    /** Records {@code action} by {@code actor} outside any request (a background job: no request id, no address). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recordInBackground(Caller actor, long organizationId, String action, String targetType, String targetId,
+            String targetName, Map<String, Object> details) {
+        write(actor, organizationId, action, targetType, targetId, targetName, details, null, null);
+    }
+
+    private void write(Caller actor, long organizationId, String action, String targetType, String targetId,
+            String targetName, Map<String, Object> details, String requestId, String ip) {
         AuditEvent e = new AuditEvent();
         e.organizationId = organizationId;
         e.at = clock.instant();
@@ -53,8 +70,8 @@ public class AuditLog {
         e.targetType = targetType;
         e.targetId = targetId;
         e.targetName = targetName;
-        e.requestId = request.requestId();
-        e.ip = request.clientIp();
+        e.requestId = requestId;
+        e.ip = ip;
         e.details = details == null || details.isEmpty() ? null : details;
         db.update(
                 "insert into audit_events (organization_id, at, actor_type, actor_id, actor_name, action,"
@@ -62,5 +79,7 @@ public class AuditLog {
                         + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 e.organizationId, e.at, e.actorType, e.actorId, e.actorName, e.action, e.targetType, e.targetId,
                 e.targetName, e.requestId, e.ip, Db.json(e.details));
+        audited.fire(new Audited(organizationId, e.at, e.actorType, e.actorId, e.actorName, action, targetType,
+                targetId, targetName, e.details == null ? Map.of() : e.details));
     }
 }

@@ -43,6 +43,61 @@ public interface LatchkeyConfig {
     /** Leaked-key reports (README, "Leaked keys"). */
     Leaks leaks();
 
+    /** Events sent to the organizations' webhook endpoints (README, "Webhooks"). */
+    Webhooks webhooks();
+
+    /** Webhook delivery and the addresses it may reach. */
+    interface Webhooks {
+        /** Accept {@code http://} endpoint URLs as well as {@code https://} (tests and closed networks). */
+        @WithDefault("false")
+        boolean allowHttp();
+
+        /**
+         * Networks (CIDR) an endpoint may resolve to although they are loopback, link-local, private or otherwise not
+         * public; checked when an endpoint is saved and again for every delivery, against the address connected to.
+         */
+        Optional<List<String>> allowedNetworks();
+
+        /** How often each replica looks for due deliveries (a replica's own events wake it at once). */
+        @WithDefault("1S")
+        Duration pollInterval();
+
+        /** Deliveries in flight at once on one replica. */
+        @WithDefault("16")
+        int concurrency();
+
+        /** How long one delivery may take (connect, send, answer), then it counts as failed. */
+        @WithDefault("5S")
+        Duration timeout();
+
+        /**
+         * How long a claimed delivery stays with the replica that claimed it; past it, another replica may send it
+         * again (the claimer died). Longer than {@link #timeout()}.
+         */
+        @WithDefault("30S")
+        Duration lease();
+
+        /** How long deliveries are retried (exponential back-off with jitter) before the endpoint is marked failing. */
+        @WithDefault("P1D")
+        Duration retryFor();
+
+        /** How long before a key's expiry {@code key.expiring} is sent (one event per lead time). */
+        @WithDefault("P7D,P1D")
+        List<Duration> expiringLeadTimes();
+
+        /** How often each replica looks for keys that are about to expire or have expired. */
+        @WithDefault("60S")
+        Duration expiryScanInterval();
+
+        /** How long the previous signing secret keeps signing too after {@code rotate-secret}. */
+        @WithDefault("P1D")
+        Duration secretOverlap();
+
+        /** How long events and their deliveries are kept once nothing is pending for them. */
+        @WithDefault("P30D")
+        Duration retention();
+    }
+
     /** Leaked-key reports. */
     interface Leaks {
         /**

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -71,9 +72,12 @@ public class Quotas {
     private final ConcurrentLinkedQueue<Report> unreported = new ConcurrentLinkedQueue<>();
     private final ConcurrentHashMap<String, Future<Boolean>> seeding = new ConcurrentHashMap<>();
     private final long flushTimer;
+    private final Event<QuotaFlushed> flushedEvents;
 
-    public Quotas(LimitStores stores, QuotaRepository repository, Clock clock, Vertx vertx, LatchkeyConfig config) {
+    public Quotas(LimitStores stores, QuotaRepository repository, Clock clock, Vertx vertx, LatchkeyConfig config,
+            Event<QuotaFlushed> flushedEvents) {
         this.stores = stores;
+        this.flushedEvents = flushedEvents;
         this.repository = repository;
         this.clock = clock;
         this.vertx = vertx;
@@ -184,7 +188,7 @@ public class Quotas {
         for (int i = 0; i < taken.size(); i++) {
             Pending p = taken.get(i).getKey();
             long units = taken.get(i).getValue();
-            long flushed;
+            QuotaRepository.Flushed flushed;
             try {
                 flushed = repository.flush(p.keyPk(), p.generation(), p.refillIndex(), p.refillAmount(), units);
             } catch (SQLException | RuntimeException e) {
@@ -195,9 +199,20 @@ public class Quotas {
                 LOG.debugf("quota flush failed, %d counters kept: %s", taken.size() - i, e.getMessage());
                 return;
             }
-            if (flushed >= 0) {
-                report(new Report(p.counter(), p.instance(), units, flushed));
+            if (flushed != null) {
+                report(new Report(p.counter(), p.instance(), units, flushed.flushed()));
+                announce(new QuotaFlushed(p.keyPk(), p.generation(), p.refillIndex(), flushed.remaining(),
+                        flushed.size()));
             }
+        }
+    }
+
+    /** Tells the observers (the events outbox: quota.low, quota.exhausted) what a flush left; never fails the flush. */
+    private void announce(QuotaFlushed f) {
+        try {
+            flushedEvents.fire(f);
+        } catch (RuntimeException e) {
+            LOG.debugf("quota event deferred: %s", e.getMessage());
         }
     }
 

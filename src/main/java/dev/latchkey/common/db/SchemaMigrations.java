@@ -33,7 +33,7 @@ public class SchemaMigrations {
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class);
 
     /** The version of the newest file under {@code db/migration} ({@code SchemaMigrationsTest} checks it). */
-    public static final int LATEST = 16;
+    public static final int LATEST = 17;
 
     void migrate(@Observes @Priority(1) StartupEvent start, DataSource dataSource, Instance<Flyway> flyway)
             throws SQLException {

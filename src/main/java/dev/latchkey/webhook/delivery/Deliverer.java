@@ -1,0 +1,243 @@
+package dev.latchkey.webhook.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.common.db.Db;
+import dev.latchkey.config.LatchkeyConfig;
+import dev.latchkey.security.Caller;
+import dev.latchkey.webhook.Endpoints;
+import dev.latchkey.webhook.Endpoints.Endpoint;
+import dev.latchkey.webhook.SigningSecrets;
+import dev.latchkey.webhook.UrlPolicy;
+
+/**
+ * Delivers the outbox (README, "Webhooks"): each replica claims due deliveries ({@link Deliveries#claim}: one replica
+ * per delivery while it lives), signs each per Standard Webhooks with the endpoint's secret (and the previous one
+ * during a rotation's overlap), sends it to the address the URL policy allows at that moment, and records the outcome:
+ * 2xx is delivered; anything else is tried again on the {@link Backoff} schedule until it has been retried for
+ * {@code retry-for}, and then the delivery has failed, the endpoint is marked failing and {@code webhook.failing} is
+ * audited. Its own threads, {@code concurrency} of them, do the work, so a slow or dead receiver holds at most those
+ * and never a management request or the hot path. Looks every {@code poll-interval}, and at once after this replica
+ * committed new deliveries.
+ */
+@Singleton
+public class Deliverer {
+
+    private static final Logger LOG = Logger.getLogger(Deliverer.class);
+    private static final Caller LATCHKEY = new Caller.External("latchkey", "Latchkey");
+
+    private final Deliveries deliveries;
+    private final Endpoints endpoints;
+    private final SigningSecrets secrets;
+    private final UrlPolicy urls;
+    private final Sender sender;
+    private final AuditLog audit;
+    private final Db db;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final long leaseMillis;
+    private final int concurrency;
+    private final Semaphore slots;
+    private final ExecutorService workers;
+    private final ExecutorService poller = Executors.newSingleThreadExecutor(r -> daemon(r, "webhook-claims"));
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopped;
+    private final Counter delivered;
+    private final Counter retried;
+    private final Counter failed;
+
+    public Deliverer(Deliveries deliveries, Endpoints endpoints, SigningSecrets secrets, UrlPolicy urls, Sender sender,
+            AuditLog audit, Db db, Clock clock, LatchkeyConfig config, MeterRegistry registry) {
+        this.deliveries = deliveries;
+        this.endpoints = endpoints;
+        this.secrets = secrets;
+        this.urls = urls;
+        this.sender = sender;
+        this.audit = audit;
+        this.db = db;
+        this.clock = clock;
+        SecureRandom random = new SecureRandom();
+        this.backoff = new Backoff(config.webhooks().retryFor(), random::nextDouble);
+        this.leaseMillis = config.webhooks().lease().toMillis();
+        this.concurrency = config.webhooks().concurrency();
+        this.slots = new Semaphore(concurrency);
+        this.workers = Executors.newFixedThreadPool(concurrency, r -> daemon(r, "webhook-delivery"));
+        String name = "latchkey.webhook.deliveries";
+        this.delivered = Counter.builder(name).tag("outcome", "delivered")
+                .description("Webhook delivery attempts by outcome").register(registry);
+        this.retried = Counter.builder(name).tag("outcome", "retry").register(registry);
+        this.failed = Counter.builder(name).tag("outcome", "failed").register(registry);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @PreDestroy
+    void stop() {
+        stopped = true;
+        poller.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    @Scheduled(every = "${latchkey.webhooks.poll-interval:1S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        wake();
+    }
+
+    /** New deliveries committed here: look now rather than at the next poll. */
+    void onDue(@Observes(during = TransactionPhase.AFTER_SUCCESS) DeliveriesDue due) {
+        wake();
+    }
+
+    /** Starts a claim round unless one runs; a round asked for meanwhile runs right after. */
+    public void wake() {
+        if (stopped) {
+            return;
+        }
+        again.set(true);
+        if (polling.compareAndSet(false, true)) {
+            poller.execute(this::claimRounds);
+        }
+    }
+
+    private void claimRounds() {
+        try {
+            while (!stopped && again.getAndSet(false)) {
+                int free = slots.availablePermits();
+                if (free == 0) {
+                    continue; // a finishing delivery wakes us again
+                }
+                Instant now = clock.instant();
+                List<Deliveries.Claimed> claimed = deliveries.claim(now, now.plusMillis(leaseMillis), free);
+                for (Deliveries.Claimed c : claimed) {
+                    slots.acquireUninterruptibly();
+                    workers.execute(() -> {
+                        try {
+                            deliver(c);
+                        } catch (RuntimeException e) {
+                            LOG.warnf("webhook delivery %d not recorded (another attempt follows its lease): %s",
+                                    c.id(), e.getMessage());
+                        } finally {
+                            slots.release();
+                            wake();
+                        }
+                    });
+                }
+                if (claimed.size() == free) {
+                    again.set(true); // there may be more due
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("webhook claims deferred: %s", e.getMessage());
+        } finally {
+            polling.set(false);
+            if (again.get() && !stopped) {
+                wake();
+            }
+        }
+    }
+
+    /** One attempt of one claimed delivery, and its outcome recorded. */
+    void deliver(Deliveries.Claimed c) {
+        Optional<Endpoint> found = endpoints.byId(c.endpointId());
+        if (found.isEmpty()) {
+            return; // deleted meanwhile: its deliveries went with it
+        }
+        Endpoint e = found.get();
+        Instant at = clock.instant();
+        Sender.Outcome outcome;
+        try {
+            UrlPolicy.Target target = urls.parse(e.url());
+            var address = urls.addressForDelivery(target);
+            byte[] body = c.payload().getBytes(StandardCharsets.UTF_8);
+            outcome = sender.post(target, address, headers(e, c.eventPublicId(), at, body), body).toCompletionStage()
+                    .toCompletableFuture().get(leaseMillis, TimeUnit.MILLISECONDS);
+        } catch (UrlPolicy.Refused r) {
+            outcome = new Sender.Outcome(null, 0, null, "refused: " + r.getMessage());
+        } catch (IllegalStateException s) {
+            outcome = new Sender.Outcome(null, 0, null, s.getMessage());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException x) {
+            outcome = new Sender.Outcome(null, 0, null, "not sent: " + x.getClass().getSimpleName());
+        }
+        record(c, e, outcome);
+    }
+
+    private Map<String, String> headers(Endpoint e, String id, Instant at, byte[] body) {
+        long ts = at.getEpochSecond();
+        String secret = secrets.open(e.secret())
+                .orElseThrow(() -> new IllegalStateException("signing secret unreadable under the configured peppers"));
+        StringBuilder signature = new StringBuilder(SigningSecrets.sign(secret, id, ts, body));
+        if (e.previousSecret() != null && e.previousSecretUntil() != null && e.previousSecretUntil().isAfter(at)) {
+            secrets.open(e.previousSecret())
+                    .ifPresent(p -> signature.append(' ').append(SigningSecrets.sign(p, id, ts, body)));
+        }
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("content-type", "application/json");
+        h.put("user-agent", "Latchkey-Webhooks/1");
+        h.put("webhook-id", id);
+        h.put("webhook-timestamp", Long.toString(ts));
+        h.put("webhook-signature", signature.toString());
+        return h;
+    }
+
+    private void record(Deliveries.Claimed c, Endpoint e, Sender.Outcome o) {
+        Instant now = clock.instant();
+        if (o.delivered()) {
+            deliveries.delivered(c.id(), o.status(), o.latencyMs(), o.body(), now);
+            delivered.increment();
+            if (e.failingSince() != null) {
+                db.update("update webhook_endpoints set failing_since = null where id = ?", e.id());
+            }
+            return;
+        }
+        Instant next = backoff.next(c.attempts(), c.createdAt(), now);
+        if (!deliveries.failed(c.id(), o.status(), o.latencyMs(), o.body(), o.error(), next)) {
+            return;
+        }
+        if (next != null) {
+            retried.increment();
+            return;
+        }
+        failed.increment();
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (db.update("update webhook_endpoints set failing_since = ? where id = ? and failing_since is null", now,
+                    e.id()) == 1) {
+                audit.recordInBackground(LATCHKEY, e.organizationId(), "webhook.failing", "webhook", e.publicId(),
+                        e.url(), Map.of("delivery", String.valueOf(c.id()), "event", c.eventPublicId(), "attempts",
+                                c.attempts()));
+            }
+        });
+    }
+}
