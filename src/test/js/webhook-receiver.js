@@ -5,7 +5,7 @@
 //        of the secrets (one is enough: during a rotation both signatures are sent), answer status after delayMs
 //   POST /_control/clock {offsetMs}  the sender's clock minus the real one (tests that move Latchkey's clock),
 //        so the library's 5-minute timestamp tolerance is checked against the sender's time
-//   GET  /_control/received?path=…  [{id, timestamp, type, keyId, verified, error, status}] in arrival order
+//   GET  /_control/received?path=…  [{id, timestamp, type, keyId, data, verified, error, status}] in arrival order
 // A delivery that fails verification is recorded with verified=false and answered 400.
 const http = require('http');
 const { Webhook } = require('standardwebhooks');
@@ -51,6 +51,7 @@ const server = http.createServer((req, res) => {
         record.type = payload.type;
         record.keyId = payload.data && payload.data.key ? payload.data.key.id : null;
         record.payloadId = payload.id;
+        record.data = payload.data;
         break;
       } catch (e) {
         error = e.message;

@@ -37,6 +37,16 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** Installs the library (once) and starts a receiver on a free port. */
     public static WebhookReceiver start() throws Exception {
+        return start(0);
+    }
+
+    /** The port this receiver listens on (a receiver started again on it is the same URL). */
+    public int port() {
+        return port;
+    }
+
+    /** Installs the library (once) and starts a receiver on {@code port} (0: a free one). */
+    public static WebhookReceiver start(int port) throws Exception {
         if (!Files.exists(MODULES.resolve("node_modules/standardwebhooks"))) {
             Files.createDirectories(MODULES);
             Process npm = new ProcessBuilder("npm", "install", "--prefix", MODULES.toString(), "--no-audit",
@@ -48,7 +58,7 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         ProcessBuilder pb = new ProcessBuilder("node", "src/test/js/webhook-receiver.js").redirectErrorStream(true);
         pb.environment().put("NODE_PATH", MODULES.resolve("node_modules").toAbsolutePath().toString());
-        pb.environment().put("PORT", "0");
+        pb.environment().put("PORT", Integer.toString(port));
         Process p = pb.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
@@ -101,5 +111,10 @@ public final class WebhookReceiver implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

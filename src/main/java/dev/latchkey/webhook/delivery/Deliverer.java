@@ -93,6 +93,9 @@ public class Deliverer {
                 .description("Webhook delivery attempts by outcome").register(registry);
         this.retried = Counter.builder(name).tag("outcome", "retry").register(registry);
         this.failed = Counter.builder(name).tag("outcome", "failed").register(registry);
+        io.micrometer.core.instrument.Gauge
+                .builder("latchkey.webhook.deliveries.in.flight", slots, s -> concurrency - s.availablePermits())
+                .description("Webhook deliveries being sent by this replica").register(registry);
     }
 
     private static Thread daemon(Runnable r, String name) {
