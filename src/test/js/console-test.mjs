@@ -279,6 +279,56 @@ await step('a refused token leads back to sign-in with the API\'s detail, then t
   await p.context().close();
 });
 
+await step('webhooks: an endpoint added, its secret shown once, a delivery listed and sent again', async () => {
+  await page.goto(`${BASE}/console/orgs/${ORG}/webhooks`);
+  await page.getByRole('heading', {name: 'Webhooks', exact: true}).waitFor();
+  await page.getByRole('button', {name: 'Add endpoint'}).click();
+  const dialog = page.getByRole('dialog', {name: 'Add endpoint'});
+  const url = process.env.RECEIVER_URL + '/console';
+  await dialog.getByLabel('URL').fill(url);
+  await dialog.getByLabel('key.created').check();
+  await page.screenshot({path: SHOTS + '/add-webhook.png'});
+  await dialog.getByRole('button', {name: 'Add endpoint'}).click();
+  const secretBox = dialog.getByLabel('Signing secret');
+  await secretBox.waitFor();
+  const secret = await secretBox.inputValue();
+  assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
+  await dialog.getByText('Copy and save your signing secret now.').waitFor();
+  const told = await fetch(process.env.RECEIVER_URL + '/_control/endpoint', {method: 'POST',
+    body: JSON.stringify({path: '/console', secrets: [secret]})});
+  assert.equal(told.status, 200);
+  await dialog.getByRole('button', {name: 'Done'}).click();
+  const row = page.locator('tr', {hasText: url});
+  await row.getByText('Enabled').waitFor();
+  assert.equal(await page.getByText(secret).count(), 0, 'the secret is not shown again');
+
+  const made = await fetch(`${BASE}/api/v1/orgs/${ORG}/keys`, {method: 'POST', headers: {'Content-Type':
+    'application/json', Authorization: 'Bearer ' + process.env.OWNER_TOKEN}, body: JSON.stringify({kind: 'service',
+    name: 'hooked', role: 'viewer', scope: {type: 'workspace', workspace: WS}})});
+  assert.equal(made.status, 201);
+  await row.getByRole('link', {name: url}).click();
+  await page.getByRole('heading', {name: url}).waitFor();
+  const delivered = page.locator('tr', {hasText: 'key.created'}).filter({hasText: 'delivered'});
+  for (let i = 0; i < 50 && await delivered.count() === 0; i++) {
+    await page.getByRole('button', {name: 'Refresh'}).click();
+    await page.waitForTimeout(200);
+  }
+  await delivered.first().waitFor();
+  await delivered.first().getByText('200').waitFor();
+  await page.screenshot({path: SHOTS + '/webhook-deliveries.png'});
+  const eventId = await delivered.first().locator('code').innerText();
+  await page.getByRole('button', {name: `Redeliver ${eventId}`}).click();
+  await page.getByText('Sent again').waitFor();
+  await page.locator('tr', {hasText: eventId}).nth(1).waitFor();
+  const got = await (await fetch(process.env.RECEIVER_URL + '/_control/received?path=/console')).json();
+  for (let i = 0; i < 50 && got.length < 2; i++) {
+    await page.waitForTimeout(200);
+    got.splice(0, got.length, ...await (await fetch(process.env.RECEIVER_URL + '/_control/received?path=/console')).json());
+  }
+  assert.deepEqual(got.map(r => [r.id, r.type, r.verified]), [[eventId, 'key.created', true], [eventId, 'key.created', true]],
+    'delivered and sent again with the same webhook-id, both verified by the standardwebhooks library');
+});
+
 await step('usable at 360 px wide', async () => {
   const narrow = await newPage({width: 360, height: 740});
   await narrow.goto(`${BASE}/console/`);
@@ -322,7 +372,8 @@ await step('axe-core finds no WCAG 2 A/AA violation on the main pages and the di
   await a.goto(`${BASE}/console/orgs/${ORG}/keys/${process.env.USAGE_KEY_ID}`);
   await a.locator('svg.chart rect.bar-allowed').first().waitFor();
   await audit('key usage');
-  for (const [path, heading] of [['audit', 'Audit log'], ['members', 'Members'], ['roles', 'Roles'], ['workspaces', 'Workspaces']]) {
+  for (const [path, heading] of [['audit', 'Audit log'], ['members', 'Members'], ['roles', 'Roles'], ['workspaces', 'Workspaces'],
+    ['webhooks', 'Webhooks']]) {
     await a.goto(`${BASE}/console/orgs/${ORG}/${path}`);
     await a.getByRole('heading', {name: heading}).waitFor();
     await a.locator('table').first().waitFor();

@@ -16,6 +16,7 @@ import io.restassured.RestAssured;
 import dev.latchkey.support.Api;
 import dev.latchkey.support.PostgresTestResource;
 import dev.latchkey.support.Tokens;
+import dev.latchkey.support.WebhookReceiver;
 
 /**
  * The web console in a real headless Chromium (Debian's {@code chromium}), driven by {@code playwright-core} from npm,
@@ -39,7 +40,10 @@ class ConsoleIT {
         Files.createDirectories(SHOTS);
         String db = PostgresTestResource.recreate("latchkey_it_console");
         try (FakeIdentityProvider idp = new FakeIdentityProvider("latchkey-console", Tokens.user("carol@example.com"));
-                ServiceProcess s = ServiceProcess.start("console", db, Map.of());
+                WebhookReceiver receiver = WebhookReceiver.start();
+                ServiceProcess s = ServiceProcess.start("console", db,
+                        Map.of("latchkey.webhooks.allow-http", "true", "latchkey.webhooks.allowed-networks",
+                                "127.0.0.1/32"));
                 ServiceProcess sso = ServiceProcess.start("console-sso", db, Map.of("latchkey.console.oidc-issuer",
                         idp.url(), "latchkey.console.oidc-client-id", "latchkey-console"))) {
             idp.allowOrigin(sso.baseUrl());
@@ -78,11 +82,13 @@ class ConsoleIT {
             env.put("TOOLS", TOOLS.toAbsolutePath().toString());
             env.put("OIDC_BASE_URL", sso.baseUrl());
             env.put("IDP_URL", idp.url());
+            env.put("RECEIVER_URL", receiver.url(""));
             NodeScripts.run(env, "node", "src/test/js/console-test.mjs");
             assertEquals(1, idp.codesIssued(), "one authorization request, with an S256 challenge");
             assertEquals(1, idp.tokensIssued(), "one code exchanged, its verifier matching the challenge");
             for (String png : List.of("sign-in", "create-api-key", "new-key-once", "workspace-keys",
-                    "organization-keys", "audit-log", "key-usage", "keys-360px", "members")) {
+                    "organization-keys", "audit-log", "key-usage", "keys-360px", "members", "add-webhook",
+                    "webhook-deliveries")) {
                 assertTrue(Files.size(SHOTS.resolve(png + ".png")) > 5_000, png + ".png saved");
             }
         } finally {

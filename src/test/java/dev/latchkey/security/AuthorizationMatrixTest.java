@@ -40,6 +40,7 @@ class AuthorizationMatrixTest {
     private String ws;
     private String ownerToken;
     private final Map<Who, String> credentials = new EnumMap<>(Who.class);
+    private String sharedDelivery;
 
     private void setUp() {
         if (org != null) {
@@ -95,6 +96,31 @@ class AuthorizationMatrixTest {
 
         String serviceKey() {
             return Api.key(org, ownerToken, Map.of("kind", "service", "role", "viewer", "scope", wsScope(ws)))[0];
+        }
+
+        /** A webhook endpoint (wanting key.created) of the organization. */
+        String webhook() {
+            return as(ownerToken).body(Map.of("url", "http://127.0.0.1:9/matrix", "events", List.of("key.created")))
+                    .post("/api/v1/orgs/" + org + "/webhooks").then().statusCode(201).extract().path("id");
+        }
+
+        /**
+         * One endpoint for every cell that does not delete it (an organization has at most 20), with a delivery:
+         * {@code {webhook}/deliveries/{delivery}}.
+         */
+        String sharedDelivery() {
+            if (sharedDelivery == null) {
+                String hook = webhook();
+                serviceKey();
+                String id = as(ownerToken).get("/api/v1/orgs/" + org + "/webhooks/" + hook + "/deliveries").then()
+                        .statusCode(200).extract().path("items[0].id");
+                sharedDelivery = hook + "/deliveries/" + id;
+            }
+            return sharedDelivery;
+        }
+
+        String sharedWebhook() {
+            return sharedDelivery().substring(0, sharedDelivery().indexOf('/'));
         }
     }
 
@@ -177,6 +203,24 @@ class AuthorizationMatrixTest {
                 f -> Map.of("gracePeriodSeconds", 0), org(404, 200, 200, 404, 403, 403, 200)));
         // audit
         r.add(new Route("GET audit", "GET", f -> o + "/audit", f -> null, org(404, 200, 200, 403, 403, 403, 403)));
+        // webhooks: owners and admins only, never keys
+        String w = o + "/webhooks";
+        r.add(new Route("GET webhooks", "GET", f -> w, f -> null, org(404, 200, 200, 403, 403, 403, 403)));
+        r.add(new Route("POST webhooks", "POST", f -> w,
+                f -> Map.of("url", "http://127.0.0.1:9/matrix", "events", List.of("key.revoked")),
+                org(404, 201, 201, 403, 403, 403, 403)));
+        r.add(new Route("GET webhook", "GET", f -> w + "/" + f.sharedWebhook(), f -> null,
+                org(404, 200, 200, 403, 403, 403, 403)));
+        r.add(new Route("PATCH webhook", "PATCH", f -> w + "/" + f.sharedWebhook(), f -> Map.of("enabled", false),
+                org(404, 200, 200, 403, 403, 403, 403)));
+        r.add(new Route("DELETE webhook", "DELETE", f -> w + "/" + f.webhook(), f -> null,
+                org(404, 204, 204, 403, 403, 403, 403)));
+        r.add(new Route("POST rotate-secret", "POST", f -> w + "/" + f.sharedWebhook() + "/rotate-secret", f -> null,
+                org(404, 200, 200, 403, 403, 403, 403)));
+        r.add(new Route("GET deliveries", "GET", f -> w + "/" + f.sharedWebhook() + "/deliveries", f -> null,
+                org(404, 200, 200, 403, 403, 403, 403)));
+        r.add(new Route("POST redeliver", "POST", f -> w + "/" + f.sharedDelivery() + "/redeliver", f -> null,
+                org(404, 202, 202, 403, 403, 403, 403)));
         // me: anybody authenticated
         Map<Who, Integer> me = org(200, 200, 200, 200, 200, 200, 200);
         me.put(Who.OTHER_OWNER, 200);

@@ -1,11 +1,13 @@
 // The console's router: /console/ (organizations), /console/orgs/{org}/api-keys,
 // /console/orgs/{org}/workspaces/{ws}/api-keys, /console/orgs/{org}/keys/{id}, .../workspaces, .../members,
-// .../roles, .../audit, and /console/callback (OIDC). A deep link opened before sign-in lands there after it.
+// .../roles, .../audit, .../webhooks, .../webhooks/{id}, and /console/callback (OIDC). A deep link opened before
+// sign-in lands there after it.
 import {h, fill, field, errorBox} from './dom.js';
 import {api} from './api.js';
 import * as auth from './auth.js';
 import {keysPage, keyPage} from './keys.js';
 import {orgsPage, workspacesPage, membersPage, rolesPage, auditPage} from './pages.js';
+import {webhooksPage, webhookPage} from './webhooks.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -82,6 +84,8 @@ async function route() {
   if (rest === 'members') return show('Members', view => membersPage(ctx(view)));
   if (rest === 'roles') return show('Roles', view => rolesPage(ctx(view)));
   if (rest === 'audit') return show('Audit log', view => auditPage(ctx(view)));
+  if (rest === 'webhooks') return show('Webhooks', view => webhooksPage(ctx(view)));
+  if ((r = rest.match(/^webhooks\/([^/]+)$/))) return show('Webhook', view => webhookPage(ctx(view), decodeURIComponent(r[1])));
   return show('Not found', view => fill(view, h('h1', {}, 'Page not found'),
     h('p', {}, h('a', {href: '/console/', 'data-nav': ''}, 'Back to your organizations'))));
 }
@@ -114,13 +118,14 @@ async function show(title, render) {
 function renderNav(org, membership, rest) {
   const manage = ['owner', 'admin'].includes(membership.orgRole);
   const links = [['api-keys', 'API Keys'], ['workspaces', 'Workspaces']];
-  if (manage) links.push(['members', 'Members'], ['roles', 'Roles'], ['audit', 'Audit log']);
+  if (manage) links.push(['members', 'Members'], ['roles', 'Roles'], ['webhooks', 'Webhooks'], ['audit', 'Audit log']);
   const orgs = (me.memberships || []).map(x => x.organization);
   const picker = h('select', {'aria-label': 'Organization'}, orgs.map(o => h('option', {value: o, selected: o === org}, o)));
   picker.addEventListener('change', () => go(`/console/orgs/${picker.value}/api-keys`));
   fill(nav, orgs.length > 1 ? picker : h('p', {class: 'org'}, org), h('ul', {}, links.map(([p, label]) =>
     h('li', {}, h('a', {href: `/console/orgs/${org}/${p}`, 'data-nav': '',
-      'aria-current': rest === p || (p === 'workspaces' && rest.startsWith('workspaces/')) ? 'page' : null}, label)))));
+      'aria-current': rest === p || (p === 'workspaces' && rest.startsWith('workspaces/'))
+        || (p === 'webhooks' && rest.startsWith('webhooks/')) ? 'page' : null}, label)))));
   nav.hidden = false;
 }
 

@@ -69,8 +69,8 @@ export function confirmDialog(title, text, action, run) {
   });
 }
 
-/** The full key, shown this one time, with Copy. */
-export function showSecret(body, d, key, done) {
+/** The full key (or another secret: `label`, `noun`), shown this one time, with Copy. */
+export function showSecret(body, d, key, done, label = 'Your new API key', noun = 'key') {
   const input = h('input', {type: 'text', readonly: true, value: key, class: 'secret', spellcheck: 'false'});
   const copy = h('button', {type: 'button', class: 'primary', onclick: async () => {
     try {
@@ -79,14 +79,14 @@ export function showSecret(body, d, key, done) {
       input.select();
       document.execCommand('copy');
     }
-    toast('Key copied');
+    toast(noun[0].toUpperCase() + noun.slice(1) + ' copied');
     copy.textContent = 'Copied';
     copy.setAttribute('aria-label', 'Copy');
   }}, 'Copy');
   body.replaceChildren(
-    h('p', {class: 'warn', role: 'alert'}, h('strong', {}, 'Copy and save your key now. '),
-      'You won\u2019t see it again: afterwards it remains masked.'),
-    field('Your new API key', input), h('div', {class: 'actions'}, copy,
+    h('p', {class: 'warn', role: 'alert'}, h('strong', {}, `Copy and save your ${noun} now. `),
+      noun === 'key' ? 'You won\u2019t see it again: afterwards it remains masked.' : 'You won\u2019t see it again.'),
+    field(label, input), h('div', {class: 'actions'}, copy,
       h('button', {type: 'button', onclick: () => d.close()}, 'Done')));
   d.addEventListener('close', () => done && done(), {once: true});
   input.focus();
