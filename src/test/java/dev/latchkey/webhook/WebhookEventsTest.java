@@ -27,6 +27,7 @@ import dev.latchkey.support.Api;
 import dev.latchkey.support.Parallel;
 import dev.latchkey.support.TestClock;
 import dev.latchkey.support.WebhookReceiver;
+import dev.latchkey.webhook.event.EventPruner;
 import dev.latchkey.webhook.event.ExpiryEvents;
 
 /**
@@ -45,6 +46,25 @@ public class WebhookEventsTest {
 
     @Inject
     ExpiryEvents expiry;
+
+    @Inject
+    EventPruner pruner;
+
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    long events(String orgSlug, String status) throws Exception {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.PreparedStatement s = c
+                .prepareStatement("select count(*) from webhook_events e join webhook_deliveries d on d.event_id = e.id"
+                        + " where e.organization_id = (select id from organizations where slug = ?) and d.status = ?")) {
+            s.setString(1, orgSlug);
+            s.setString(2, status);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
 
     @BeforeAll
     static void startReceiver() throws Exception {
@@ -183,5 +203,30 @@ public class WebhookEventsTest {
         assertEquals("imported", ((Map<?, ?>) data(byType.get("key.imported"), "key")).get("name"));
         assertEquals(Map.of("subject", "carol-" + o.slug(), "orgRole", "member"),
                 data(byType.get("member.removed"), "member"));
+    }
+
+    @Test
+    void eventsPastRetentionGoUnlessADeliveryIsStillPending() throws Exception {
+        Api.Fixture o = Api.fixture();
+        String path = hook(o, List.of("key.created"));
+        Api.key(o.slug(), o.token(), Map.of("kind", "service", "role", "viewer", "scope", wsScope(o.ws())));
+        awaitReceived(path, 1);
+        Api.Fixture stuck = Api.fixture();
+        String stuckHook = as(stuck.token())
+                .body(Map.of("url", "http://127.0.0.1:9/nobody", "events", List.of("key.created")))
+                .post("/api/v1/orgs/" + stuck.slug() + "/webhooks").then().statusCode(201).extract().path("id");
+        Api.key(stuck.slug(), stuck.token(), Map.of("kind", "service", "role", "viewer", "scope", wsScope(stuck.ws())));
+        // disabled, so that no attempt after the clock's jump gives it up before the prune looks: it stays pending
+        as(stuck.token()).body(Map.of("enabled", false))
+                .patch("/api/v1/orgs/" + stuck.slug() + "/webhooks/" + stuckHook).then().statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events(o.slug(), "delivered") == 1);
+        assertEquals(1, events(stuck.slug(), "pending"));
+
+        pruner.prune();
+        assertEquals(1, events(o.slug(), "delivered"), "within retention: kept");
+        advance(Duration.ofDays(31));
+        pruner.prune();
+        assertEquals(0, events(o.slug(), "delivered"), "past retention and delivered: gone");
+        assertEquals(1, events(stuck.slug(), "pending"), "still being retried: kept");
     }
 }
