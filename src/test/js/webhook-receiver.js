@@ -1,8 +1,9 @@
 // A webhook receiver for the tests: verifies every delivery with the Standard Webhooks reference library
 // (standardwebhooks 1.1.1) and records it. Listens on 127.0.0.1:$PORT and prints "listening <port>" once ready.
 // Control (JSON bodies):
-//   POST /_control/endpoint {path, secrets: [whsec_…], status?: 200, delayMs?: 0}  receive on path, verify with any
-//        of the secrets (one is enough: during a rotation both signatures are sent), answer status after delayMs
+//   POST /_control/endpoint {path, secrets: [whsec_…], status?: 200, delayMs?: 0, location?}  receive on path, verify
+//        with any of the secrets (one is enough: during a rotation both signatures are sent), answer status after
+//        delayMs (with a Location header when given: a redirect)
 //   POST /_control/clock {offsetMs}  the sender's clock minus the real one (tests that move Latchkey's clock),
 //        so the library's 5-minute timestamp tolerance is checked against the sender's time
 //   GET  /_control/received?path=…  [{id, timestamp, type, keyId, data, verified, error, status}] in arrival order
@@ -29,7 +30,8 @@ const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (url.pathname === '/_control/endpoint' && req.method === 'POST') {
       const b = JSON.parse(raw);
-      endpoints.set(b.path, { secrets: b.secrets, status: b.status || 200, delayMs: b.delayMs || 0 });
+      endpoints.set(b.path, { secrets: b.secrets, status: b.status || 200, delayMs: b.delayMs || 0,
+        location: b.location });
       if (!received.has(b.path)) received.set(b.path, []);
       return json(res, 200, { ok: true });
     }
@@ -60,6 +62,7 @@ const server = http.createServer((req, res) => {
     if (!record.verified) record.error = error;
     record.status = record.verified ? ep.status : 400;
     received.get(url.pathname).push(record);
+    if (ep.location) res.setHeader('location', ep.location);
     setTimeout(() => json(res, record.status, { received: record.verified }), ep.delayMs);
   });
 });

@@ -66,6 +66,13 @@ public interface LatchkeyConfig {
         @WithDefault("16")
         int concurrency();
 
+        /**
+         * Deliveries one replica starts per second at most (0: no limit): a backlog drains at this pace, so that
+         * delivering never takes the hot path's processor time.
+         */
+        @WithDefault("100")
+        int maxRate();
+
         /** How long one delivery may take (connect, send, answer), then it counts as failed. */
         @WithDefault("5S")
         Duration timeout();
@@ -96,6 +103,10 @@ public interface LatchkeyConfig {
         /** How long events and their deliveries are kept once nothing is pending for them. */
         @WithDefault("P30D")
         Duration retention();
+
+        /** How often each replica deletes what is past {@link #retention()}. */
+        @WithDefault("1H")
+        Duration pruneInterval();
     }
 
     /** Leaked-key reports. */

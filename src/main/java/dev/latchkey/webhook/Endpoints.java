@@ -40,7 +40,8 @@ public class Endpoints {
         this.db = db;
     }
 
-    static Endpoint read(ResultSet rs) throws SQLException {
+    /** An endpoint from a row with its columns (any query that selects them). */
+    public static Endpoint read(ResultSet rs) throws SQLException {
         return new Endpoint(rs.getLong("id"), rs.getString("public_id"), rs.getLong("organization_id"),
                 rs.getString("url"), rs.getString("description"), Arrays.asList(Db.strings(rs, "events")),
                 rs.getBoolean("enabled"), rs.getBytes("secret"), rs.getBytes("previous_secret"),
@@ -100,10 +101,5 @@ public class Endpoints {
     public List<Long> subscribed(long orgId, String type) {
         return db.list("select id from webhook_endpoints where organization_id = ? and enabled and ? = any(events)",
                 rs -> rs.getLong(1), orgId, type);
-    }
-
-    /** An endpoint by row id (delivery), any organization. */
-    public Optional<Endpoint> byId(long id) {
-        return db.first("select " + COLUMNS + " from webhook_endpoints where id = ?", Endpoints::read, id);
     }
 }

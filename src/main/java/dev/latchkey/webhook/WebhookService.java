@@ -141,6 +141,9 @@ public class WebhookService {
                 e.secret(), e.previousSecret(), e.previousSecretUntil(), failing, e.createdAt(), now);
         endpoints.update(after);
         audit.record(ctx.orgId(), "webhook.updated", "webhook", e.publicId(), url, changes);
+        if (enabled != e.enabled()) {
+            deliveries.park(e.id(), !enabled, now);
+        }
         if (enabled && !e.enabled()) {
             due.fire(new DeliveriesDue());
         }
@@ -183,7 +186,7 @@ public class WebhookService {
         Endpoint e = find(ctx, id);
         long d = parseDeliveryId(deliveryId);
         DeliveryView original = deliveries.find(e.id(), d).orElseThrow(() -> ApiException.notFound("Delivery"));
-        DeliveryView again = deliveries.redeliver(e.id(), d, clock.instant());
+        DeliveryView again = deliveries.redeliver(e.id(), d, clock.instant(), !e.enabled());
         audit.record(ctx.orgId(), "webhook.redelivered", "webhook", e.publicId(), e.url(),
                 Map.of("event", original.eventId(), "delivery", again.id()));
         due.fire(new DeliveriesDue());

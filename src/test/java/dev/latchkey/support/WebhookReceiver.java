@@ -84,6 +84,12 @@ public final class WebhookReceiver implements AutoCloseable {
         post("/_control/endpoint", Map.of("path", path, "secrets", secrets, "status", status, "delayMs", delayMs));
     }
 
+    /** Receives on {@code path} and answers {@code status} (a 3xx) with {@code Location: location}. */
+    public void redirecting(String path, List<String> secrets, int status, String location) throws Exception {
+        post("/_control/endpoint",
+                Map.of("path", path, "secrets", secrets, "status", status, "delayMs", 0, "location", location));
+    }
+
     /** The sender's clock is {@code offsetMs} ahead of the real one (the library checks timestamps against it). */
     public void clockOffset(long offsetMs) throws Exception {
         post("/_control/clock", Map.of("offsetMs", offsetMs));

@@ -22,9 +22,6 @@ import javax.sql.DataSource;
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,9 +32,7 @@ import io.restassured.response.Response;
 
 import dev.latchkey.support.Api;
 import dev.latchkey.support.Parallel;
-import dev.latchkey.support.TestClock;
 import dev.latchkey.support.TestDns;
-import dev.latchkey.support.WebhookReceiver;
 
 /**
  * Deliveries (README, "Webhooks"), each checked by a receiver that verifies with the Standard Webhooks reference
@@ -49,54 +44,15 @@ import dev.latchkey.support.WebhookReceiver;
  * arrive once.
  */
 @QuarkusTest
-public class WebhookDeliveryTest {
+public class WebhookDeliveryTest extends ReceiverTest {
 
-    static WebhookReceiver receiver;
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Inject
-    TestClock clock;
 
     @Inject
     TestDns dns;
 
     @Inject
     DataSource dataSource;
-
-    @BeforeAll
-    static void startReceiver() throws Exception {
-        receiver = WebhookReceiver.start();
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
-
-    @BeforeEach
-    void receiverClock() throws Exception {
-        syncReceiverClock();
-    }
-
-    void syncReceiverClock() throws Exception {
-        receiver.clockOffset(clock.millis() - System.currentTimeMillis());
-    }
-
-    void advance(Duration d) throws Exception {
-        clock.advance(d);
-        syncReceiverClock();
-    }
-
-    /** An endpoint on the receiver at {@code path} for {@code events}; returns its id and secret. */
-    static String[] hook(Api.Fixture o, String path, List<String> events, int status) throws Exception {
-        Response r = as(o.token()).body(Map.of("url", receiver.url(path), "events", events))
-                .post("/api/v1/orgs/" + o.slug() + "/webhooks");
-        r.then().statusCode(201);
-        String id = r.path("id");
-        String secret = r.path("secret");
-        receiver.endpoint(path, List.of(secret), status, 0);
-        return new String[] { id, secret };
-    }
 
     static String[] key(Api.Fixture o, String name) {
         return Api.key(o.slug(), o.token(),
@@ -295,6 +251,22 @@ public class WebhookDeliveryTest {
         dns.set(host, "127.0.0.1"); // the one address the test profile allows
         advance(Duration.ofSeconds(10));
         assertEquals(Boolean.TRUE, awaitReceived(path, 1).get(0).get("verified"));
+    }
+
+    @Test
+    void redirectsAreNotFollowed() throws Exception {
+        Api.Fixture o = Api.fixture();
+        String path = "/moved-" + o.slug();
+        String target = "/target-" + o.slug();
+        String[] h = hook(o, path, List.of("key.created"), 200);
+        receiver.endpoint(target, List.of(h[1]), 200, 0);
+        receiver.redirecting(path, List.of(h[1]), 307, receiver.url(target));
+        key(o, "moved");
+        awaitReceived(path, 1);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> deliveries(o, h[0]).path("items[0].error"),
+                is("redirect not followed"));
+        deliveries(o, h[0]).then().body("items[0].status", is("pending")).body("items[0].responseStatus", is(307));
+        assertEquals(List.of(), receiver.received(target), "the Location was not called");
     }
 
     @Test

@@ -16,17 +16,12 @@ import java.util.stream.IntStream;
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.latchkey.support.Api;
 import dev.latchkey.support.Parallel;
-import dev.latchkey.support.TestClock;
-import dev.latchkey.support.WebhookReceiver;
 import dev.latchkey.webhook.event.EventPruner;
 import dev.latchkey.webhook.event.ExpiryEvents;
 
@@ -37,12 +32,7 @@ import dev.latchkey.webhook.event.ExpiryEvents;
  * {@code key.imported}, {@code member.removed}. Every delivery verified by the Standard Webhooks reference library.
  */
 @QuarkusTest
-public class WebhookEventsTest {
-
-    static WebhookReceiver receiver;
-
-    @Inject
-    TestClock clock;
+public class WebhookEventsTest extends ReceiverTest {
 
     @Inject
     ExpiryEvents expiry;
@@ -66,31 +56,9 @@ public class WebhookEventsTest {
         }
     }
 
-    @BeforeAll
-    static void startReceiver() throws Exception {
-        receiver = WebhookReceiver.start();
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
-
-    @BeforeEach
-    void receiverClock() throws Exception {
-        receiver.clockOffset(clock.millis() - System.currentTimeMillis());
-    }
-
-    void advance(Duration d) throws Exception {
-        clock.advance(d);
-        receiver.clockOffset(clock.millis() - System.currentTimeMillis());
-    }
-
     static String hook(Api.Fixture o, List<String> events) throws Exception {
         String path = "/events-" + o.slug();
-        String secret = as(o.token()).body(Map.of("url", receiver.url(path), "events", events))
-                .post("/api/v1/orgs/" + o.slug() + "/webhooks").then().statusCode(201).extract().path("secret");
-        receiver.endpoint(path, List.of(secret), 200, 0);
+        hook(o, path, events, 200);
         return path;
     }
 

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -30,7 +29,6 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.common.db.Db;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.security.Caller;
-import dev.latchkey.webhook.Endpoints;
 import dev.latchkey.webhook.Endpoints.Endpoint;
 import dev.latchkey.webhook.SigningSecrets;
 import dev.latchkey.webhook.UrlPolicy;
@@ -52,7 +50,6 @@ public class Deliverer {
     private static final Caller LATCHKEY = new Caller.External("latchkey", "Latchkey");
 
     private final Deliveries deliveries;
-    private final Endpoints endpoints;
     private final SigningSecrets secrets;
     private final UrlPolicy urls;
     private final Sender sender;
@@ -65,6 +62,15 @@ public class Deliverer {
     private final Semaphore slots;
     private final ExecutorService workers;
     private final ExecutorService poller = Executors.newSingleThreadExecutor(r -> daemon(r, "webhook-claims"));
+    private final java.util.concurrent.ScheduledExecutorService later = Executors
+            .newSingleThreadScheduledExecutor(r -> daemon(r, "webhook-pace"));
+    private final int maxRate;
+    private final int claimAtLeast;
+    /** Deliveries this replica may still start now under {@code max-rate}; only the claim thread touches it. */
+    private double allowance;
+    private long allowanceAt = System.nanoTime();
+    /** Deliveries answered 2xx and not yet recorded: written together, before each claim and every 100 ms. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Deliveries.Delivered> answered = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicBoolean polling = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean stopped;
@@ -72,10 +78,9 @@ public class Deliverer {
     private final Counter retried;
     private final Counter failed;
 
-    public Deliverer(Deliveries deliveries, Endpoints endpoints, SigningSecrets secrets, UrlPolicy urls, Sender sender,
-            AuditLog audit, Db db, Clock clock, LatchkeyConfig config, MeterRegistry registry) {
+    public Deliverer(Deliveries deliveries, SigningSecrets secrets, UrlPolicy urls, Sender sender, AuditLog audit,
+            Db db, Clock clock, LatchkeyConfig config, MeterRegistry registry) {
         this.deliveries = deliveries;
-        this.endpoints = endpoints;
         this.secrets = secrets;
         this.urls = urls;
         this.sender = sender;
@@ -87,6 +92,11 @@ public class Deliverer {
         this.leaseMillis = config.webhooks().lease().toMillis();
         this.concurrency = config.webhooks().concurrency();
         this.slots = new Semaphore(concurrency);
+        this.maxRate = config.webhooks().maxRate();
+        this.allowance = maxRate > 0 ? Math.min(maxRate, concurrency) : 0;
+        // a finished delivery claims again only once a quarter of the slots are free: claims in batches, not one by one
+        this.claimAtLeast = Math.max(1, concurrency / 4);
+        later.scheduleWithFixedDelay(this::recordAnswered, 100, 100, TimeUnit.MILLISECONDS);
         this.workers = Executors.newFixedThreadPool(concurrency, r -> daemon(r, "webhook-delivery"));
         String name = "latchkey.webhook.deliveries";
         this.delivered = Counter.builder(name).tag("outcome", "delivered")
@@ -108,6 +118,8 @@ public class Deliverer {
     void stop() {
         stopped = true;
         poller.shutdownNow();
+        later.shutdownNow();
+        recordAnswered();
         workers.shutdownNow();
     }
 
@@ -135,12 +147,14 @@ public class Deliverer {
     private void claimRounds() {
         try {
             while (!stopped && again.getAndSet(false)) {
-                int free = slots.availablePermits();
+                recordAnswered();
+                int free = Math.min(slots.availablePermits(), paced());
                 if (free == 0) {
-                    continue; // a finishing delivery wakes us again
+                    continue; // a finishing delivery, or the pace, wakes us again
                 }
                 Instant now = clock.instant();
                 List<Deliveries.Claimed> claimed = deliveries.claim(now, now.plusMillis(leaseMillis), free);
+                allowance -= claimed.size();
                 for (Deliveries.Claimed c : claimed) {
                     slots.acquireUninterruptibly();
                     workers.execute(() -> {
@@ -151,7 +165,9 @@ public class Deliverer {
                                     c.id(), e.getMessage());
                         } finally {
                             slots.release();
-                            wake();
+                            if (slots.availablePermits() >= claimAtLeast) {
+                                wake();
+                            }
                         }
                     });
                 }
@@ -169,13 +185,52 @@ public class Deliverer {
         }
     }
 
+    /**
+     * Writes the deliveries answered 2xx since the last call, in one statement. Should the write fail (the database is
+     * away), they stay pending and are sent again when their lease ends: at-least-once either way.
+     */
+    private synchronized void recordAnswered() {
+        List<Deliveries.Delivered> batch = new java.util.ArrayList<>();
+        for (Deliveries.Delivered d; batch.size() < 1_000 && (d = answered.poll()) != null;) {
+            batch.add(d);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            deliveries.delivered(batch, clock.instant());
+            delivered.increment(batch.size());
+        } catch (RuntimeException e) {
+            LOG.debugf("%d webhook deliveries not recorded (sent again after their lease): %s", batch.size(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * How many deliveries may start now under {@code max-rate} (a token bucket refilled at that rate, holding at most a
+     * second's worth or the concurrency, whichever is smaller); when none, a wake-up is set for the next one. Pacing is
+     * processor time, not business time: it uses the monotonic clock, not the injected one.
+     */
+    private int paced() {
+        if (maxRate <= 0) {
+            return Integer.MAX_VALUE;
+        }
+        long t = System.nanoTime();
+        allowance = Math.min(Math.min(maxRate, concurrency), allowance + (t - allowanceAt) * maxRate / 1e9);
+        allowanceAt = t;
+        // a batch at a time: wait until a quarter of the concurrency may start (or all that is free, if less)
+        double want = Math.min(claimAtLeast, Math.max(1, slots.availablePermits()));
+        if (allowance < want) {
+            long waitNanos = (long) ((want - allowance) * 1e9 / maxRate);
+            later.schedule(this::wake, Math.max(1, waitNanos / 1000), TimeUnit.MICROSECONDS);
+            return 0;
+        }
+        return (int) allowance;
+    }
+
     /** One attempt of one claimed delivery, and its outcome recorded. */
     void deliver(Deliveries.Claimed c) {
-        Optional<Endpoint> found = endpoints.byId(c.endpointId());
-        if (found.isEmpty()) {
-            return; // deleted meanwhile: its deliveries went with it
-        }
-        Endpoint e = found.get();
+        Endpoint e = c.endpoint();
         Instant at = clock.instant();
         Sender.Outcome outcome;
         try {
@@ -218,11 +273,8 @@ public class Deliverer {
     private void record(Deliveries.Claimed c, Endpoint e, Sender.Outcome o) {
         Instant now = clock.instant();
         if (o.delivered()) {
-            deliveries.delivered(c.id(), o.status(), o.latencyMs(), o.body(), now);
-            delivered.increment();
-            if (e.failingSince() != null) {
-                db.update("update webhook_endpoints set failing_since = null where id = ?", e.id());
-            }
+            answered.add(new Deliveries.Delivered(c.id(), e.id(), e.failingSince() != null, o.status(), o.latencyMs(),
+                    o.body()));
             return;
         }
         Instant next = backoff.next(c.attempts(), c.createdAt(), now);

@@ -11,6 +11,8 @@ import jakarta.inject.Singleton;
 import dev.latchkey.common.Keyset;
 import dev.latchkey.common.Page;
 import dev.latchkey.common.db.Db;
+import dev.latchkey.webhook.Endpoints;
+import dev.latchkey.webhook.Endpoints.Endpoint;
 import dev.latchkey.webhook.WebhookDtos.DeliveryView;
 
 /**
@@ -25,9 +27,9 @@ import dev.latchkey.webhook.WebhookDtos.DeliveryView;
 @Singleton
 public class Deliveries {
 
-    /** A claimed delivery: what to send where. */
-    public record Claimed(long id, long endpointId, String eventPublicId, String payload, int attempts,
-            Instant createdAt) {
+    /** A claimed delivery: what to send, and the endpoint as the claim read it (where, and the sealed secrets). */
+    public record Claimed(long id, String eventPublicId, String payload, int attempts, Instant createdAt,
+            Endpoint endpoint) {
     }
 
     private static final String VIEW = "select d.id, e.public_id as event_id, e.type, d.status, d.attempts,"
@@ -60,11 +62,14 @@ public class Deliveries {
         return db.first(VIEW + " where d.endpoint_id = ? and d.id = ?", Deliveries::view, endpointId, deliveryId);
     }
 
-    /** A new delivery of the same event to the same endpoint, due now (same {@code webhook-id}). */
-    public DeliveryView redeliver(long endpointId, long deliveryId, Instant now) {
+    /**
+     * A new delivery of the same event to the same endpoint (same {@code webhook-id}): due now, or parked while the
+     * endpoint is disabled.
+     */
+    public DeliveryView redeliver(long endpointId, long deliveryId, Instant now, boolean parked) {
         long id = db.insert("insert into webhook_deliveries (event_id, endpoint_id, next_attempt_at, created_at)"
-                + " select event_id, endpoint_id, ?, ? from webhook_deliveries where endpoint_id = ? and id = ?", now,
-                now, endpointId, deliveryId);
+                + " select event_id, endpoint_id, ?, ? from webhook_deliveries where endpoint_id = ? and id = ?",
+                parked ? null : now, now, endpointId, deliveryId);
         return find(endpointId, id).orElseThrow();
     }
 
@@ -76,32 +81,68 @@ public class Deliveries {
 
     /**
      * Claims up to {@code max} due deliveries of enabled endpoints for this replica: each is moved a lease ahead and
-     * counted as attempted, in one statement (see the class comment).
+     * counted as attempted, in one statement (see the class comment), which also returns its endpoint. The due rows are
+     * found in the order of the partial index on {@code next_attempt_at}; a disabled endpoint's pending rows are parked
+     * ({@code next_attempt_at} null, {@link #park}) so that no claim walks past them.
      */
     public List<Claimed> claim(Instant now, Instant leaseEnd, int max) {
         return db.list("""
                 with due as (
-                    select d.id from webhook_deliveries d join webhook_endpoints w on w.id = d.endpoint_id
-                     where d.status = 'pending' and d.next_attempt_at <= ? and w.enabled
-                     order by d.next_attempt_at
+                    select id from webhook_deliveries
+                     where status = 'pending' and next_attempt_at <= ?
+                       and endpoint_id in (select id from webhook_endpoints where enabled)
+                     order by next_attempt_at
                      limit ?
-                     for update of d skip locked)
+                     for update skip locked)
                 update webhook_deliveries d
                    set next_attempt_at = ?, attempts = d.attempts + 1, last_attempt_at = ?
-                  from due, webhook_events e
-                 where d.id = due.id and e.id = d.event_id
-                returning d.id, d.endpoint_id, e.public_id, e.payload, d.attempts, d.created_at""",
-                rs -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                        Db.instant(rs, "created_at")),
+                  from due, webhook_events e, webhook_endpoints w
+                 where d.id = due.id and e.id = d.event_id and w.id = d.endpoint_id
+                returning d.id as delivery_id, e.public_id as event_public_id, e.payload, d.attempts,
+                          d.created_at as delivery_created_at, w.*""",
+                rs -> new Claimed(rs.getLong("delivery_id"), rs.getString("event_public_id"), rs.getString("payload"),
+                        rs.getInt("attempts"), Db.instant(rs, "delivery_created_at"), Endpoints.read(rs)),
                 now, max, leaseEnd, now);
     }
 
-    /** A delivery answered 2xx. */
-    public void delivered(long id, int status, int latencyMs, String body, Instant now) {
-        db.update(
-                "update webhook_deliveries set status = 'delivered', response_status = ?, latency_ms = ?,"
-                        + " response_body = ?, error = null, delivered_at = ?, next_attempt_at = null where id = ?",
-                status, latencyMs, body, now, id);
+    /** A disabled endpoint's pending deliveries wait unclaimable; enabled again, they are due now. */
+    public void park(long endpointId, boolean parked, Instant now) {
+        if (parked) {
+            db.update(
+                    "update webhook_deliveries set next_attempt_at = null where endpoint_id = ? and status = 'pending'",
+                    endpointId);
+        } else {
+            db.update("update webhook_deliveries set next_attempt_at = ? where endpoint_id = ? and status = 'pending'"
+                    + " and next_attempt_at is null", now, endpointId);
+        }
+    }
+
+    /** A delivery that was answered 2xx, to be recorded with others. */
+    public record Delivered(long id, long endpointId, boolean endpointFailing, int status, int latencyMs, String body) {
+    }
+
+    /**
+     * Deliveries answered 2xx, recorded in one statement (and the endpoints they clear of {@code failing} in one more),
+     * delivered at {@code now}.
+     */
+    public void delivered(List<Delivered> batch, Instant now) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        db.update("""
+                update webhook_deliveries d
+                   set status = 'delivered', response_status = u.status::int, latency_ms = u.latency::int,
+                       response_body = u.body, error = null, delivered_at = ?, next_attempt_at = null
+                  from unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) as u(id, status, latency, body)
+                 where d.id = u.id""", now, Db.ids(batch.stream().map(Delivered::id).toList()),
+                Db.ids(batch.stream().map(x -> (long) x.status()).toList()),
+                Db.ids(batch.stream().map(x -> (long) x.latencyMs()).toList()),
+                batch.stream().map(Delivered::body).toArray(String[]::new));
+        List<Long> cleared = batch.stream().filter(Delivered::endpointFailing).map(Delivered::endpointId).distinct()
+                .toList();
+        if (!cleared.isEmpty()) {
+            db.update("update webhook_endpoints set failing_since = null where id = any(?)", Db.ids(cleared));
+        }
     }
 
     /**

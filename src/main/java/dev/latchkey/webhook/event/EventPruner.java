@@ -34,7 +34,7 @@ public class EventPruner {
         this.retention = config.webhooks().retention();
     }
 
-    @Scheduled(every = "1H", delayed = "1M", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${latchkey.webhooks.prune-interval:1H}", delayed = "1M", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
             prune();
