@@ -70,7 +70,7 @@ public interface LatchkeyConfig {
          * Deliveries one replica starts per second at most (0: no limit): a backlog drains at this pace, so that
          * delivering never takes the hot path's processor time.
          */
-        @WithDefault("100")
+        @WithDefault("25")
         int maxRate();
 
         /** How long one delivery may take (connect, send, answer), then it counts as failed. */
