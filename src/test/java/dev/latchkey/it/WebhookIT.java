@@ -157,7 +157,9 @@ class WebhookIT {
                     "kill -9 of a replica with %.0f deliveries in flight (%d of 200 received): all 200"
                             + " delivered %d ms later; %d sent twice, each with the same webhook-id%n",
                     inFlight, before, ms, repeated);
-            assertTrue(repeated <= inFlight, "only what the killed replica had in flight is sent again");
+            // only what the killed replica had claimed is sent again: at most its 16 slots and the answers it had not
+            // recorded yet (a tenth of a second of its pace), whatever it claimed between the gauge's read and the kill
+            assertTrue(repeated <= 16 + 3, "only what the killed replica had in flight is sent again: " + repeated);
             assertEquals(200, perId.size(), "no event missing");
             assertEquals(keys, new HashSet<>(got.stream().map(r -> (String) r.get("keyId")).toList()));
             assertTrue(got.stream().allMatch(r -> Boolean.TRUE.equals(r.get("verified"))));

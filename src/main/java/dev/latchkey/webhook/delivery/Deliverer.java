@@ -104,8 +104,9 @@ public class Deliverer {
         this.retried = Counter.builder(name).tag("outcome", "retry").register(registry);
         this.failed = Counter.builder(name).tag("outcome", "failed").register(registry);
         io.micrometer.core.instrument.Gauge
-                .builder("latchkey.webhook.deliveries.in.flight", slots, s -> concurrency - s.availablePermits())
-                .description("Webhook deliveries being sent by this replica").register(registry);
+                .builder("latchkey.webhook.deliveries.in.flight", slots,
+                        s -> concurrency - s.availablePermits() + answered.size())
+                .description("Webhook deliveries this replica claimed and has not recorded yet").register(registry);
     }
 
     private static Thread daemon(Runnable r, String name) {

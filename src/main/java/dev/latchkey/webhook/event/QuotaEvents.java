@@ -9,8 +9,8 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.latchkey.common.CaffeineShapes;
 import dev.latchkey.common.db.Db;
 import dev.latchkey.limit.QuotaFlushed;
 import dev.latchkey.webhook.EventType;
@@ -33,7 +33,9 @@ public class QuotaEvents {
 
     private final EventWriter writer;
     private final Db db;
-    private final Cache<String, Boolean> written = Caffeine.newBuilder().maximumSize(10_000).build();
+    // a refill period is at most a month; what was written is forgotten after a day (then asked of the database again)
+    private final Cache<String, Boolean> written = CaffeineShapes
+            .sizedExpiringAfterWrite(10_000, java.time.Duration.ofDays(1)).build();
 
     public QuotaEvents(EventWriter writer, Db db) {
         this.writer = writer;
