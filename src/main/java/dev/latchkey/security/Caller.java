@@ -37,6 +37,9 @@ public sealed interface Caller {
      * reports are signed (README, "Leaked keys"). Audited as {@code system}; never a caller of the management API.
      */
     record External(String id, String name) implements Caller {
+        /** Latchkey itself: what time and usage cause (expiry and quota events, an endpoint marked failing). */
+        public static final External LATCHKEY = new External("latchkey", "Latchkey");
+
         @Override
         public String actorType() {
             return "system";

@@ -22,11 +22,6 @@ public class Endpoints {
     public record Endpoint(long id, String publicId, long organizationId, String url, String description,
             List<String> events, boolean enabled, byte[] secret, byte[] previousSecret, Instant previousSecretUntil,
             Instant failingSince, Instant createdAt, Instant updatedAt) {
-
-        /** Whether this endpoint wants events of this type. */
-        public boolean wants(String type) {
-            return events.contains(type);
-        }
     }
 
     static final String COLUMNS = "id, public_id, organization_id, url, description, events, enabled, secret,"

@@ -31,8 +31,11 @@ public class KeyGenerator {
         return randomBase62(KeyFormat.SECRET_LENGTH);
     }
 
-    /** Uniform base62 characters by rejection sampling of 6-bit values (62 and 63 are redrawn). */
-    String randomBase62(int length) {
+    /**
+     * {@code length} uniform base62 characters by rejection sampling of 6-bit values (62 and 63 are redrawn): key
+     * parts, and other identifiers that must not be guessed (webhook event ids).
+     */
+    public String randomBase62(int length) {
         char[] out = new char[length];
         byte[] buf = new byte[length + 8];
         int filled = 0;

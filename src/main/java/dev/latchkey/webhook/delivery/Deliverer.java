@@ -47,7 +47,6 @@ import dev.latchkey.webhook.UrlPolicy;
 public class Deliverer {
 
     private static final Logger LOG = Logger.getLogger(Deliverer.class);
-    private static final Caller LATCHKEY = new Caller.External("latchkey", "Latchkey");
 
     private final Deliveries deliveries;
     private final SigningSecrets secrets;
@@ -290,9 +289,9 @@ public class Deliverer {
         QuarkusTransaction.requiringNew().run(() -> {
             if (db.update("update webhook_endpoints set failing_since = ? where id = ? and failing_since is null", now,
                     e.id()) == 1) {
-                audit.recordInBackground(LATCHKEY, e.organizationId(), "webhook.failing", "webhook", e.publicId(),
-                        e.url(), Map.of("delivery", String.valueOf(c.id()), "event", c.eventPublicId(), "attempts",
-                                c.attempts()));
+                audit.recordInBackground(Caller.External.LATCHKEY, e.organizationId(), "webhook.failing", "webhook",
+                        e.publicId(), e.url(), Map.of("delivery", String.valueOf(c.id()), "event", c.eventPublicId(),
+                                "attempts", c.attempts()));
             }
         });
     }

@@ -1,6 +1,5 @@
 package dev.latchkey.webhook.event;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,8 +17,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.latchkey.apikey.KeyDtos.KeyView;
 import dev.latchkey.apikey.KeyQueries;
+import dev.latchkey.apikey.format.KeyGenerator;
 import dev.latchkey.audit.Audited;
 import dev.latchkey.common.db.Db;
+import dev.latchkey.security.Caller;
 import dev.latchkey.tenant.Organization;
 import dev.latchkey.tenant.Organizations;
 import dev.latchkey.webhook.Endpoints;
@@ -46,10 +47,9 @@ public class EventWriter {
     /** Who caused an event. */
     public record Actor(String type, String id, String name) {
         /** Latchkey itself: events of time and usage. */
-        public static final Actor LATCHKEY = new Actor("system", "latchkey", "Latchkey");
+        public static final Actor LATCHKEY = new Actor(Caller.External.LATCHKEY.actorType(),
+                Caller.External.LATCHKEY.actorId(), Caller.External.LATCHKEY.actorName());
     }
-
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private final Endpoints endpoints;
     private final Deliveries deliveries;
@@ -59,10 +59,11 @@ public class EventWriter {
     private final Clock clock;
     private final Db db;
     private final Event<DeliveriesDue> due;
-    private final SecureRandom random = new SecureRandom();
+    private final KeyGenerator ids;
 
     public EventWriter(Endpoints endpoints, Deliveries deliveries, KeyQueries keys, Organizations organizations,
-            ObjectMapper json, Clock clock, Db db, Event<DeliveriesDue> due) {
+            ObjectMapper json, Clock clock, Db db, Event<DeliveriesDue> due, KeyGenerator ids) {
+        this.ids = ids;
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.keys = keys;
@@ -150,10 +151,6 @@ public class EventWriter {
 
     /** An event id: {@code msg_} and 24 random characters (the {@code webhook-id} of every delivery of it). */
     private String newId() {
-        StringBuilder b = new StringBuilder("msg_");
-        for (int i = 0; i < 24; i++) {
-            b.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-        }
-        return b.toString();
+        return "msg_" + ids.randomBase62(24);
     }
 }
