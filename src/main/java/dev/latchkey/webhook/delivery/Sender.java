@@ -80,16 +80,24 @@ public class Sender {
             return req.send(Buffer.buffer(body));
         }).onSuccess(resp -> {
             Buffer kept = Buffer.buffer();
-            resp.handler(chunk -> {
-                int room = KEPT_BODY - kept.length();
-                if (room > 0) {
-                    kept.appendBuffer(chunk.length() <= room ? chunk : chunk.slice(0, room));
-                }
-            });
-            resp.exceptionHandler(e -> done.tryComplete(
-                    new Outcome(resp.statusCode(), millisSince(start), text(kept), "answer cut off: " + short_(e))));
-            resp.endHandler(v -> done.tryComplete(new Outcome(resp.statusCode(), millisSince(start), text(kept),
-                    resp.statusCode() >= 300 && resp.statusCode() < 400 ? "redirect not followed" : null)));
+            String note = resp.statusCode() >= 300 && resp.statusCode() < 400 ? "redirect not followed" : null;
+            try {
+                resp.handler(chunk -> {
+                    int room = KEPT_BODY - kept.length();
+                    if (room > 0) {
+                        kept.appendBuffer(chunk.length() <= room ? chunk : chunk.slice(0, room));
+                    }
+                });
+                resp.exceptionHandler(e -> done.tryComplete(new Outcome(resp.statusCode(), millisSince(start),
+                        text(kept), "answer cut off: " + short_(e))));
+                resp.endHandler(
+                        v -> done.tryComplete(new Outcome(resp.statusCode(), millisSince(start), text(kept), note)));
+            } catch (IllegalStateException ended) {
+                // the whole answer arrived before this callback ran (the request was made outside the connection's
+                // event loop, so the callback came later): the exchange is complete, its body is not kept. Left
+                // uncaught, the delivery waited for the timeout and was sent again although it had arrived.
+                done.tryComplete(new Outcome(resp.statusCode(), millisSince(start), null, note));
+            }
         }).onFailure(e -> done.tryComplete(new Outcome(null, millisSince(start), null, short_(e))));
         return done.future().onComplete(r -> vertx.cancelTimer(timer));
     }
