@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.latchkey.common.db.Writes;
 import dev.latchkey.limit.QuotaRepository;
 
 /**
@@ -22,7 +23,7 @@ class KeyQuotas {
     private final QuotaRepository repository;
     private final Clock clock;
 
-    KeyQuotas(DataSource dataSource, QuotaRepository repository, Clock clock) {
+    KeyQuotas(@Writes DataSource dataSource, QuotaRepository repository, Clock clock) {
         this.dataSource = dataSource;
         this.repository = repository;
         this.clock = clock;

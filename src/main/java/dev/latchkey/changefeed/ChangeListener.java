@@ -25,6 +25,7 @@ import org.postgresql.PGNotification;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.latchkey.common.db.DatabaseRoles;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.keycache.CacheRefresher;
 import dev.latchkey.keycache.ImportIndex;
@@ -38,6 +39,16 @@ import dev.latchkey.keycache.OrgLoader.MemberRef;
  * start-up and reconnects by itself; the feed's position survives reconnections, so nothing committed meanwhile is
  * missed. If the pruner deleted rows this replica had not read, it reloads the whole cache. Each successful read marks
  * the cache in sync; an outage stops that clock, which is what the staleness limit is measured against.
+ * <p>
+ * <b>On a standby</b> (a regional replica's nearby read replica) there is no {@code LISTEN}: PostgreSQL refuses it
+ * during recovery and never delivers notifications there. The outbox is read every {@code standby-poll-interval}
+ * instead, under the same no-skip argument (a standby's snapshots are the primary's commits as replayed, see
+ * {@link ChangeFeed}), and the cache counts as in sync as of that read minus the standby's replication lag.
+ * <p>
+ * <b>Another server.</b> When a reconnection reaches a different server, or the same one restarted (a failover to the
+ * standby, a crash), the cache is loaded anew and the feed restarts from that load's snapshot: transaction ids are not
+ * unique across such a switch (an id the old server handed out without its WAL reaching the new one may be handed out
+ * again), so a horizon read on one server proves nothing on the other.
  */
 @ApplicationScoped
 public class ChangeListener {
@@ -50,6 +61,7 @@ public class ChangeListener {
     private final ImportIndex imports;
     private final FeedMetrics metrics;
     private final LatchkeyConfig.Verify config;
+    private final DatabaseRoles roles;
     private final String url;
     private final String user;
     private final Optional<String> password;
@@ -65,15 +77,21 @@ public class ChangeListener {
             }, new ThreadPoolExecutor.DiscardPolicy());
     private volatile boolean running;
     private Thread thread;
+    /** The server the last connection reached (its address and start time), null before the first. */
+    private String server;
+    /** Whether the current connection reached a standby (set at each connection, this thread's alone). */
+    private boolean readingStandby;
 
     public ChangeListener(KeyCache cache, CacheRefresher refresher, ImportIndex imports, FeedMetrics metrics,
-            LatchkeyConfig config, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+            DatabaseRoles roles, LatchkeyConfig config,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.cache = cache;
         this.refresher = refresher;
         this.imports = imports;
         this.metrics = metrics;
+        this.roles = roles;
         this.config = config.verify();
         this.url = url;
         this.user = user;
@@ -101,27 +119,35 @@ public class ChangeListener {
         boolean reportedDown = false;
         while (running) {
             try (Connection c = connect()) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + ChangePublisher.CHANNEL);
+                DatabaseRoles.Seen seen = DatabaseRoles.look(c);
+                roles.readsSeen(seen);
+                boolean standby = seen.role() == DatabaseRoles.Role.STANDBY;
+                readingStandby = standby;
+                if (!standby) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("LISTEN " + ChangePublisher.CHANNEL);
+                    }
                 }
+                String reached = identity(c);
                 if (!cache.warmed()) {
                     reload(c);
                     cache.markWarmed();
+                } else if (!reached.equals(server)) {
+                    LOG.infof("The change listener now reads another server (%s, before %s); reloading the key cache",
+                            reached, server);
+                    reload(c);
                 }
+                server = reached;
                 poll(c); // LISTEN is in place: from here on every commit notifies or is read by this poll
                 if (reportedDown) {
                     LOG.info("Database reachable again; key cache caught up");
                     reportedDown = false;
                 }
-                PGConnection pg = c.unwrap(PGConnection.class);
-                long every = config.pollInterval().toMillis();
-                long next = System.currentTimeMillis() + every;
-                while (running) {
-                    PGNotification[] notes = pg.getNotifications(250);
-                    if ((notes != null && notes.length > 0) || System.currentTimeMillis() >= next) {
-                        poll(c);
-                        next = System.currentTimeMillis() + every;
-                    }
+                if (standby) {
+                    LOG.infof("Reading a standby: the outbox is polled every %s", config.standbyPollInterval());
+                    pollStandby(c);
+                } else {
+                    listen(c);
                 }
             } catch (Exception e) {
                 cache.markDatabaseDown();
@@ -132,6 +158,44 @@ public class ChangeListener {
                 }
                 sleep(config.reconnectDelay().toMillis());
             }
+        }
+    }
+
+    /** On a primary: reads the feed on each notification, and every {@code poll-interval} anyway. */
+    private void listen(Connection c) throws SQLException {
+        PGConnection pg = c.unwrap(PGConnection.class);
+        long every = config.pollInterval().toMillis();
+        long next = System.currentTimeMillis() + every;
+        while (running) {
+            PGNotification[] notes = pg.getNotifications(250);
+            if ((notes != null && notes.length > 0) || System.currentTimeMillis() >= next) {
+                poll(c);
+                next = System.currentTimeMillis() + every;
+            }
+        }
+    }
+
+    /** On a standby, which delivers no notifications: reads the feed every {@code standby-poll-interval}. */
+    private void pollStandby(Connection c) throws SQLException {
+        long every = config.standbyPollInterval().toMillis();
+        while (running) {
+            sleep(every);
+            poll(c);
+        }
+    }
+
+    /**
+     * The server behind a connection: its address, port and start time. A failover reaches another address; a crash and
+     * restart of the same server, another start time. A standby promoted in place keeps both, and rightly so: its
+     * transaction ids continue the ones its snapshots showed while it was a standby.
+     */
+    private static String identity(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(
+                        "select coalesce(host(inet_server_addr()), 'local') || ':' || coalesce(inet_server_port(), 0)"
+                                + " || ' started ' || pg_postmaster_start_time()")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
@@ -157,7 +221,14 @@ public class ChangeListener {
             feed.drain(outbox, BATCH, this::apply);
         }
         horizonAfterPoll = feed.horizon();
-        cache.markInSync();
+        if (readingStandby) {
+            // after the read: the lag then bounds how old what it read was (a standby's replay only moves forward)
+            DatabaseRoles.Seen seen = DatabaseRoles.look(c);
+            roles.readsSeen(seen);
+            cache.markInSync((long) (seen.lagSeconds() * 1e9));
+        } else {
+            cache.markInSync(0);
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import dev.latchkey.apikey.KeyChanged;
 import dev.latchkey.apikey.KeysImported;
+import dev.latchkey.common.db.Databases;
 import dev.latchkey.common.db.Db;
 import dev.latchkey.keycache.CacheRefresher;
 import dev.latchkey.keycache.ImportIndex;
@@ -38,12 +39,14 @@ public class ChangePublisher {
     private final KeyCache cache;
     private final CacheRefresher refresher;
     private final ImportIndex imports;
+    private final boolean readsStandby;
 
-    public ChangePublisher(Db db, KeyCache cache, CacheRefresher refresher, ImportIndex imports) {
+    public ChangePublisher(Db db, KeyCache cache, CacheRefresher refresher, ImportIndex imports, Databases databases) {
         this.db = db;
         this.cache = cache;
         this.refresher = refresher;
         this.imports = imports;
+        this.readsStandby = databases.split();
     }
 
     void onKey(@Observes KeyChanged e) {
@@ -73,6 +76,14 @@ public class ChangePublisher {
 
     void evictKey(@Observes(during = TransactionPhase.AFTER_SUCCESS) KeyChanged e) {
         cache.evict(e.keyId());
+        if (readsStandby) {
+            // a request's miss would read the standby, which may not have the change yet: read it where it committed
+            try {
+                refresher.reloadFromPrimary(e.keyId());
+            } catch (SQLException | RuntimeException ex) {
+                LOG.debugf("key reload from the primary deferred to the feed: %s", ex.getMessage());
+            }
+        }
     }
 
     void refreshOnRole(@Observes(during = TransactionPhase.AFTER_SUCCESS) RoleChanged e) {

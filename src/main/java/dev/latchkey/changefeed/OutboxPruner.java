@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
 
+import dev.latchkey.common.db.Writes;
 import dev.latchkey.config.LatchkeyConfig;
 
 /**
@@ -32,7 +33,7 @@ public class OutboxPruner {
     private final Clock clock;
     private final LatchkeyConfig config;
 
-    public OutboxPruner(DataSource dataSource, Clock clock, LatchkeyConfig config) {
+    public OutboxPruner(@Writes DataSource dataSource, Clock clock, LatchkeyConfig config) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.config = config;

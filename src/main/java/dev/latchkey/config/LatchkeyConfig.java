@@ -250,6 +250,13 @@ public interface LatchkeyConfig {
         Duration pollInterval();
 
         /**
+         * How often the change outbox is read when the database this replica reads is a standby, which delivers no
+         * notifications (README "Regions and failover"): a revoke is refused within replication lag + this + the read.
+         */
+        @WithDefault("200MS")
+        Duration standbyPollInterval();
+
+        /**
          * Bound for the safety net that does not depend on the change feed: every cached key, organization and member
          * is compared with the database within this interval, so even a change made by direct SQL takes effect.
          */

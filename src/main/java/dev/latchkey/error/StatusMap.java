@@ -29,8 +29,11 @@ public final class StatusMap {
     /** PostgreSQL's unique violation, serialization failure and deadlock: a concurrent writer won. */
     private static final java.util.Set<String> CONFLICT_STATES = java.util.Set.of("23505", "40001", "40P01");
 
-    /** PostgreSQL's admin_shutdown, crash_shutdown and cannot_connect_now. */
-    private static final java.util.Set<String> SHUTTING_DOWN = java.util.Set.of("57P01", "57P02", "57P03");
+    /**
+     * PostgreSQL's admin_shutdown, crash_shutdown and cannot_connect_now, and read_only_sql_transaction: a write that
+     * reached a standby (a pooled connection to a server that is no longer the primary, during a failover).
+     */
+    private static final java.util.Set<String> SHUTTING_DOWN = java.util.Set.of("57P01", "57P02", "57P03", "25006");
 
     private StatusMap() {
     }
@@ -135,8 +138,9 @@ public final class StatusMap {
     }
 
     /**
-     * A lost or refused database connection (SQLSTATE class 08), a server shutting down or starting up (57P01-57P03: a
-     * restart, a failover), or a pool that could not get a connection in time.
+     * A lost or refused database connection (SQLSTATE class 08, which is also pgjdbc's answer when no host of a
+     * multi-host URL is the primary), a server shutting down or starting up (57P01-57P03: a restart, a failover), a
+     * write refused by a standby (25006), or a pool that could not get a connection in time.
      */
     private static boolean databaseUnavailable(Throwable t) {
         if (t instanceof java.sql.SQLException sql) {

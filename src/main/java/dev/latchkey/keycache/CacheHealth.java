@@ -8,6 +8,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.smallrye.health.api.Wellness;
 
+import dev.latchkey.common.db.DatabaseRoles;
+
 /**
  * Health. Readiness is "the key cache has been warmed from the database once": a later database outage does not make a
  * warmed replica unready (it keeps serving known keys, and Kubernetes must not pull every replica at once). The
@@ -35,20 +37,29 @@ public final class CacheHealth {
         }
     }
 
-    /** The database as the invalidation listener last saw it. */
+    /**
+     * The database as the invalidation listener last saw it, and what each connection reaches: {@code reads} (the
+     * database the hot path reads, a standby on a regional replica) with its replication lag, and {@code writes} (asked
+     * now: {@code primary}, or {@code standby}/{@code unreachable} while a failover is under way).
+     */
     @Wellness
     @ApplicationScoped
     public static class Database implements HealthCheck {
         private final KeyCache cache;
+        private final DatabaseRoles roles;
 
-        public Database(KeyCache cache) {
+        public Database(KeyCache cache, DatabaseRoles roles) {
             this.cache = cache;
+            this.roles = roles;
         }
 
         @Override
         public HealthCheckResponse call() {
             return HealthCheckResponse.named("database").status(cache.databaseUp())
-                    .withData("cacheStalenessSeconds", cache.staleness().toSeconds()).build();
+                    .withData("cacheStalenessSeconds", cache.staleness().toSeconds())
+                    .withData("reads", roles.reads().label())
+                    .withData("replicationLagSeconds", String.format(java.util.Locale.ROOT, "%.3f", roles.lagSeconds()))
+                    .withData("writes", roles.writes().label()).build();
         }
     }
 }

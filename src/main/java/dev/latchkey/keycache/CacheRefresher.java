@@ -124,6 +124,18 @@ public class CacheRefresher {
         }
     }
 
+    /**
+     * This replica's own change to a key, when it reads a standby: the key is read again from the primary, where the
+     * change just committed, and installed over whatever a load from the standby brings meanwhile. Its organization and
+     * owner come from the cache or the standby as usual (a request loads them).
+     */
+    public void reloadFromPrimary(String keyId) throws SQLException {
+        long generation = cache.generation();
+        for (CachedKey k : loader.loadKeysFromPrimary(List.of(keyId), cache::handle)) {
+            cache.putFromPrimary(k.keyId(), k, generation);
+        }
+    }
+
     /** Reloads the shared state of these organizations where it is cached. Returns how many were reloaded. */
     public int refreshOrgs(Collection<Long> orgIds) throws SQLException {
         if (orgIds.isEmpty()) {

@@ -154,6 +154,24 @@ public class KeyCache {
         return true;
     }
 
+    /**
+     * Installs a key read from the primary unless an invalidation was applied since that read began, and fails every
+     * load still in flight (they read the standby, which may not have replayed the change this replica just made, and
+     * would otherwise put the older state back over this one).
+     */
+    public boolean putFromPrimary(String keyId, CachedKey key, long generationAtLoad) {
+        synchronized (generation) {
+            if (generation.get() != generationAtLoad) {
+                return false;
+            }
+            generation.incrementAndGet();
+            unknown.invalidate(keyId);
+            put(keyId, key);
+        }
+        evictOverflow();
+        return true;
+    }
+
     /** Installs an organization's loaded state unless an invalidation was applied since the load began. */
     public boolean installOrg(OrgState state, long generationAtLoad) {
         synchronized (generation) {
@@ -310,9 +328,12 @@ public class KeyCache {
         }
     }
 
-    /** The cache is in sync with the database as of now. */
-    public void markInSync() {
-        inSyncAtNanos = System.nanoTime();
+    /**
+     * The cache is in sync with the database it reads, which was {@code lagNanos} behind the primary (a standby's
+     * replication lag): what it holds is as of that long ago, and the staleness limit counts from then.
+     */
+    public void markInSync(long lagNanos) {
+        inSyncAtNanos = System.nanoTime() - Math.max(0, lagNanos);
         databaseUp = true;
     }
 

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.common.db.Db;
+import dev.latchkey.common.db.Writes;
 import dev.latchkey.limit.QuotaSpec;
 import dev.latchkey.limit.Refill;
 import dev.latchkey.vocabulary.Cidr;
@@ -72,20 +73,37 @@ public class KeyLoader {
 
     private static final long[] NO_WORKSPACES = new long[0];
     private final DataSource dataSource;
+    /** The primary, for this replica's own changes when it reads a standby (see {@link #loadKeysFromPrimary}). */
+    private final DataSource writes;
     private final java.util.concurrent.ConcurrentHashMap<String, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public KeyLoader(DataSource dataSource) {
+    public KeyLoader(DataSource dataSource, @Writes DataSource writes) {
         this.dataSource = dataSource;
+        this.writes = writes;
     }
 
     /** The keys with these public ids (deleted and revoked ones too: they are cached as REVOKED). */
     public List<CachedKey> loadKeys(Collection<String> keyIds, LongFunction<OrgHandle> handles) throws SQLException {
+        return loadKeys(dataSource, keyIds, handles);
+    }
+
+    /**
+     * The same, read from the primary: a change this replica just committed there, which the standby it reads may not
+     * have replayed yet.
+     */
+    public List<CachedKey> loadKeysFromPrimary(Collection<String> keyIds, LongFunction<OrgHandle> handles)
+            throws SQLException {
+        return loadKeys(writes, keyIds, handles);
+    }
+
+    private List<CachedKey> loadKeys(DataSource from, Collection<String> keyIds, LongFunction<OrgHandle> handles)
+            throws SQLException {
         List<CachedKey> out = new ArrayList<>(keyIds.size());
         if (keyIds.isEmpty()) {
             return out;
         }
         boolean one = keyIds.size() == 1; // a request's miss: a plain equality, the unique index's best case
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c
+        try (Connection c = from.getConnection(); PreparedStatement s = c
                 .prepareStatement(KEY_SELECT + (one ? " where k.key_id = ?" : " where k.key_id = any(?)"))) {
             if (one) {
                 s.setString(1, keyIds.iterator().next());

@@ -9,6 +9,8 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Singleton;
 
+import dev.latchkey.common.db.Writes;
+
 /** The durable quota counts (table key_quotas, V14) with plain JDBC. */
 @Singleton
 public class QuotaRepository {
@@ -23,7 +25,7 @@ public class QuotaRepository {
 
     private final DataSource dataSource;
 
-    public QuotaRepository(DataSource dataSource) {
+    public QuotaRepository(@Writes DataSource dataSource) {
         this.dataSource = dataSource;
     }
 

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 
+import dev.latchkey.common.db.Writes;
+
 /**
  * Writes what {@link UsageRecorder} counted, in two statements per flush whatever its size: hourly counts are added to
  * {@code key_usage_hourly}, last-used times (in {@code key_last_used}, not on the key row) only move forward. A failed
@@ -31,7 +33,7 @@ public class UsageFlusher {
     private final UsageRecorder recorder;
     private final DataSource dataSource;
 
-    public UsageFlusher(UsageRecorder recorder, DataSource dataSource, MeterRegistry metrics) {
+    public UsageFlusher(UsageRecorder recorder, @Writes DataSource dataSource, MeterRegistry metrics) {
         this.recorder = recorder;
         this.dataSource = dataSource;
         Gauge.builder(BACKLOG, recorder::backlog)

@@ -36,7 +36,7 @@ class ResyncOutageTest {
         long fingerprint = 42;
 
         Table() {
-            super(null);
+            super(null, null);
         }
 
         @Override

@@ -22,6 +22,11 @@ class StatusMapTest {
         assertTrue(StatusMap.databaseUnreachable(new SQLException("terminating connection", "57P01")),
                 "admin shutdown");
         assertTrue(StatusMap.databaseUnreachable(new SQLException("the database system is starting up", "57P03")));
+        // a failover: no host of the multi-host URL is the primary yet, or a pooled connection reached a standby
+        assertTrue(StatusMap.databaseUnreachable(
+                new SQLException("Could not find a server with specified targetServerType: primary", "08001")));
+        assertTrue(StatusMap.databaseUnreachable(
+                new SQLException("cannot execute INSERT in a read-only transaction", "25006")), "a standby");
         // Agroal's two messages for a pool that could not hand out a connection in time
         assertTrue(StatusMap.databaseUnreachable(new SQLException("Sorry, acquisition timeout!")));
         assertTrue(StatusMap.databaseUnreachable(new SQLException("Acquisition timeout while waiting for connection")));
@@ -35,6 +40,8 @@ class StatusMapTest {
         assertFalse(StatusMap.databaseUnreachable(new SQLException("relation does not exist", "42P01")));
         assertFalse(StatusMap.databaseUnreachable(new SQLException("query_canceled", "57014")), "not a shutdown");
         assertFalse(StatusMap.databaseUnreachable(new SQLException("no state")));
+        assertFalse(StatusMap.databaseUnreachable(new SQLException("invalid transaction state", "25000")),
+                "only the read-only state of class 25");
         assertFalse(StatusMap.databaseUnreachable(new IllegalArgumentException("not a CIDR")));
         assertFalse(StatusMap.databaseUnreachable(null));
         assertNull(StatusMap.classify(new SQLException("relation does not exist", "42P01")), "a bug: 500, logged");

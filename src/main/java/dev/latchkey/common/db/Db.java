@@ -59,7 +59,7 @@ public class Db {
     private final DataSource dataSource;
     private final ObjectMapper mapper;
 
-    public Db(DataSource dataSource) {
+    public Db(@Writes DataSource dataSource) {
         this.dataSource = dataSource;
         // JSON columns hold what clients sent (key meta) and audit details: a plain mapper, not the strict REST one
         this.mapper = new ObjectMapper().findAndRegisterModules()

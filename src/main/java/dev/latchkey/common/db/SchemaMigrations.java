@@ -35,13 +35,19 @@ public class SchemaMigrations {
     /** The version of the newest file under {@code db/migration} ({@code SchemaMigrationsTest} checks it). */
     public static final int LATEST = 17;
 
-    void migrate(@Observes @Priority(1) StartupEvent start, DataSource dataSource, Instance<Flyway> flyway)
-            throws SQLException {
+    void migrate(@Observes @Priority(1) StartupEvent start, @Writes DataSource dataSource, Instance<Flyway> flyway,
+            Databases databases) throws SQLException {
         if (upToDate(dataSource)) {
             LOG.debugf("Schema at version %d or newer: no migration needed", LATEST);
             return;
         }
-        flyway.get().migrate();
+        Flyway configured = flyway.get(); // the default datasource's, with the migrations Quarkus found at build time
+        if (databases.split()) {
+            // a standby cannot be migrated: the same migrations, applied through the primary
+            configured = Flyway.configure(configured.getConfiguration().getClassLoader())
+                    .configuration(configured.getConfiguration()).dataSource(dataSource).load();
+        }
+        configured.migrate();
     }
 
     /** True when every migration up to {@link #LATEST} is applied and none failed. */
