@@ -17,7 +17,9 @@ import dev.latchkey.vocabulary.VerifyCode;
  * Why no count is lost: a record increments first and sets the dirty flag after; a drain clears the flag first and
  * takes the counts after. An increment either lands before the take (and is taken) or after it, when it sets the flag
  * again and is found by the next flush. At an hour boundary a request racing the roll-over may be counted in the
- * adjacent hour; it is never dropped.
+ * adjacent hour; it is never dropped. An entry that leaves the cache while a request still holds it is marked first and
+ * its flag read after; the request counts, sets the flag and reads the mark after: one of the two hands the entry to
+ * the recorder's retired list (a cache reloaded whole under load, as after a failover, retires every entry at once).
  */
 // fields registered for reflection: the VarHandles below are looked up by field name (native images)
 @RegisterForReflection(fields = true, methods = false)
@@ -45,6 +47,8 @@ public abstract class UsageCounters {
     private volatile AtomicLongArray others;
     private volatile long lastUsedMillis;
     private volatile boolean dirty;
+    /** Set when the entry leaves the cache: a request still holding it hands it to the recorder after counting. */
+    private volatile boolean retired;
 
     protected UsageCounters(long keyPk) {
         this.keyPk = keyPk;
@@ -82,6 +86,19 @@ public abstract class UsageCounters {
         if (!dirty) {
             dirty = true; // after the increment: see the class comment
         }
+        if (retired) {
+            recorder.retire(this); // it left the cache while this request held it: see the class comment
+        }
+    }
+
+    /**
+     * Marks the entry as out of the cache; true when it has counts to flush. Written before the dirty flag is read, as
+     * a record writes the flag before reading this mark: of an entry retiring clean and a request counting on it at
+     * that moment, at least one sees the other (both fields are volatile), so the count reaches the retired list.
+     */
+    final boolean retire() {
+        retired = true;
+        return dirty;
     }
 
     private AtomicLongArray others() {

@@ -52,9 +52,12 @@ public class UsageRecorder {
         this.source = counters;
     }
 
-    /** An entry left the cache (replaced, evicted): its counts are still flushed. */
+    /**
+     * An entry left the cache (replaced, evicted): its counts are still flushed, also those a request still holding it
+     * adds afterwards (see {@link UsageCounters}).
+     */
     public void retire(UsageCounters key) {
-        if (key.dirty()) {
+        if (key.retire()) {
             synchronized (retired) {
                 retired.putIfAbsent(key, flushes);
             }

@@ -139,6 +139,77 @@ class UsageRecorderTest {
         assertEquals(0, r.backlog(), "an entry without counts is not kept");
     }
 
+    /**
+     * The case a whole-cache reload under load makes common (after a failover): an entry just flushed, so clean, leaves
+     * the cache while a request holds it; the request's count is still flushed, once.
+     */
+    @Test
+    void aCleanEntryThatLeftTheCacheKeepsTheCountOfARequestStillHoldingIt() {
+        List<Key> live = new ArrayList<>();
+        Key held = new Key(7);
+        live.add(held);
+        UsageRecorder r = recorder(live);
+        r.record(held, VerifyCode.VALID, 3 * HOUR);
+        Map<Long, Long> sums = new HashMap<>();
+        add(sums, r.drain()); // flushed: clean
+        live.clear();
+        r.retire(held); // left the cache clean: nothing to keep yet
+        assertEquals(0, r.backlog());
+        r.record(held, VerifyCode.VALID, 3 * HOUR + 1); // a request that still held it
+        assertEquals(1, r.backlog(), "the entry is kept for the count it got after leaving");
+        add(sums, r.drain());
+        add(sums, r.drain());
+        add(sums, r.drain());
+        assertEquals(Map.of(7L, 2L), sums);
+        assertEquals(0, r.backlog());
+    }
+
+    /** Requests counting on entries while they leave the cache, racing flushes: every count is flushed once. */
+    @Test
+    void countsOnEntriesLeavingTheCacheUnderConcurrentRequestsAreNeverLost() throws Exception {
+        int rounds = 2_000;
+        List<Key> live = java.util.Collections.synchronizedList(new ArrayList<>());
+        UsageRecorder r = recorder(live);
+        java.util.concurrent.atomic.AtomicReference<Key> current = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Map<Long, Long> sums = new java.util.concurrent.ConcurrentHashMap<>();
+        Key first = new Key(0);
+        live.add(first);
+        current.set(first);
+        List<Thread> requests = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            Thread th = new Thread(() -> {
+                while (!stop.get()) {
+                    r.record(current.get(), VerifyCode.VALID, 3 * HOUR);
+                    counted.incrementAndGet();
+                }
+            });
+            th.start();
+            requests.add(th);
+        }
+        for (int i = 1; i <= rounds; i++) {
+            Key next = new Key(i % 4); // entries come and go for the same four rows
+            Key old = current.getAndSet(next);
+            live.add(next);
+            live.remove(old);
+            r.retire(old);
+            if (i % 7 == 0) {
+                add(sums, r.drain());
+            }
+        }
+        stop.set(true);
+        for (Thread th : requests) {
+            th.join();
+        }
+        live.clear();
+        r.retire(current.get());
+        for (int i = 0; i < 3; i++) {
+            add(sums, r.drain());
+        }
+        assertEquals(counted.get(), sums.values().stream().mapToLong(Long::longValue).sum());
+    }
+
     private static void add(Map<Long, Long> sums, UsageBatch d) {
         d.forEachCount((pk, hour, code, n) -> sums.merge(pk, n, Long::sum));
     }
