@@ -139,6 +139,7 @@ public class KeyCache {
     public boolean putLoaded(String keyId, CachedKey key, long generationAtLoad) {
         synchronized (generation) {
             if (generation.get() != generationAtLoad) {
+                notKept(key);
                 return false;
             }
             if (key != null) {
@@ -162,6 +163,7 @@ public class KeyCache {
     public boolean putFromPrimary(String keyId, CachedKey key, long generationAtLoad) {
         synchronized (generation) {
             if (generation.get() != generationAtLoad) {
+                notKept(key);
                 return false;
             }
             generation.incrementAndGet();
@@ -170,6 +172,16 @@ public class KeyCache {
         }
         evictOverflow();
         return true;
+    }
+
+    /**
+     * A loaded entry that a concurrent change kept out of the cache still answers the request that loaded it, which
+     * counts its use on it: handed to the recorder as retired, so that count is flushed like any other.
+     */
+    private void notKept(CachedKey key) {
+        if (key != null) {
+            usage.retire(key);
+        }
     }
 
     /** Installs an organization's loaded state unless an invalidation was applied since the load began. */

@@ -118,6 +118,24 @@ class KeyCacheTest {
         assertTrue(cache.get("AAAAAAAAAAAAAAAA").revoked(), "a load with no invalidation meanwhile is cached");
     }
 
+    /**
+     * The loaded entry a concurrent change kept out of the cache still answers its request, which counts the use on it;
+     * that count is flushed (it was lost before: the entry was in neither the cache nor the retired list).
+     */
+    @Test
+    void theUseOfALoadNotCachedIsStillFlushed() {
+        UsageRecorder usage = new UsageRecorder();
+        KeyCache cache = cache(usage, Clock.systemUTC());
+        long before = cache.generation();
+        CachedKey loaded = key(cache, "CCCCCCCCCCCCCCCC", false);
+        cache.evict("CCCCCCCCCCCCCCCC"); // e.g. a whole reload under way
+        assertFalse(cache.putLoaded("CCCCCCCCCCCCCCCC", loaded, before));
+        usage.record(loaded, VerifyCode.VALID, 5 * 3_600_000L); // the request that loaded it is answered from it
+        long[] flushed = { 0 };
+        usage.drain().forEachCount((pk, hour, code, n) -> flushed[0] += n);
+        assertEquals(1, flushed[0]);
+    }
+
     @Test
     void anUnknownIdIsNotRememberedIfAChangeWasAppliedDuringTheLoad() {
         KeyCache cache = cache();
