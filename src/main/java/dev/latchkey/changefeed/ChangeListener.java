@@ -26,6 +26,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 import dev.latchkey.common.db.DatabaseRoles;
+import dev.latchkey.common.db.Databases;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.keycache.CacheRefresher;
 import dev.latchkey.keycache.ImportIndex;
@@ -62,6 +63,7 @@ public class ChangeListener {
     private final FeedMetrics metrics;
     private final LatchkeyConfig.Verify config;
     private final DatabaseRoles roles;
+    private final Databases databases;
     private final String url;
     private final String user;
     private final Optional<String> password;
@@ -83,7 +85,7 @@ public class ChangeListener {
     private boolean readingStandby;
 
     public ChangeListener(KeyCache cache, CacheRefresher refresher, ImportIndex imports, FeedMetrics metrics,
-            DatabaseRoles roles, LatchkeyConfig config,
+            DatabaseRoles roles, Databases databases, LatchkeyConfig config,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -92,6 +94,7 @@ public class ChangeListener {
         this.imports = imports;
         this.metrics = metrics;
         this.roles = roles;
+        this.databases = databases;
         this.config = config.verify();
         this.url = url;
         this.user = user;
@@ -135,6 +138,7 @@ public class ChangeListener {
                 } else if (!reached.equals(server)) {
                     LOG.infof("The change listener now reads another server (%s, before %s); reloading the key cache",
                             reached, server);
+                    databases.serverChanged(); // before the reload's misses borrow a dead connection
                     reload(c);
                 }
                 server = reached;

@@ -27,7 +27,8 @@ import dev.latchkey.workspace.WorkspaceDeleted;
  * both inside the changing transaction, so they happen exactly when the change commits (and never when it rolls back).
  * A key change names the key; a member change names the member; role and workspace changes name the organization. After
  * the commit this replica also refreshes its own cache at once, before the caller gets its answer, so that it never
- * answers from the state it just changed.
+ * answers from the state it just changed. A replica that reads a standby reads that state back from the primary, where
+ * it committed: its standby may not have replayed it yet (README "Regions and failover").
  */
 @ApplicationScoped
 public class ChangePublisher {
@@ -100,7 +101,12 @@ public class ChangePublisher {
 
     void refreshOnMember(@Observes(during = TransactionPhase.AFTER_SUCCESS) MemberChanged e) {
         try {
-            refresher.refreshMembers(List.of(new MemberRef(e.organizationId(), e.subject())));
+            List<MemberRef> ref = List.of(new MemberRef(e.organizationId(), e.subject()));
+            if (readsStandby) {
+                refresher.refreshMembersFromPrimary(ref);
+            } else {
+                refresher.refreshMembers(ref);
+            }
         } catch (SQLException | RuntimeException ex) {
             cache.invalidateMember(e.organizationId(), e.subject());
             LOG.debugf("member refresh deferred to the feed: %s", ex.getMessage());
@@ -109,7 +115,11 @@ public class ChangePublisher {
 
     private void refreshOrg(long orgId) {
         try {
-            refresher.refreshOrgs(List.of(orgId));
+            if (readsStandby) {
+                refresher.refreshOrgsFromPrimary(List.of(orgId));
+            } else {
+                refresher.refreshOrgs(List.of(orgId));
+            }
         } catch (SQLException | RuntimeException ex) {
             cache.invalidateOrg(orgId);
             LOG.debugf("organization refresh deferred to the feed: %s", ex.getMessage());

@@ -62,8 +62,23 @@ public class CacheRefresher {
      * concurrent change overtook. Returns null when there is no such key. Throws when the database fails.
      */
     public Resolved load(String keyId) throws SQLException {
+        return load(keyId, false);
+    }
+
+    /**
+     * This replica's own change to a key, when it reads a standby: the key, and its organization and owner where they
+     * are not cached, are read again from the primary, where the change just committed, and the key is installed over
+     * whatever a load from the standby brings meanwhile (README "Regions and failover"). Later changes made elsewhere
+     * reach it through the feed, as on any replica.
+     */
+    public void reloadFromPrimary(String keyId) throws SQLException {
+        load(keyId, true);
+    }
+
+    private Resolved load(String keyId, boolean fromPrimary) throws SQLException {
         long generation = cache.generation();
-        List<CachedKey> found = loader.loadKeys(List.of(keyId), cache::handle);
+        List<CachedKey> found = fromPrimary ? loader.loadKeysFromPrimary(List.of(keyId), cache::handle)
+                : loader.loadKeys(List.of(keyId), cache::handle);
         if (found.isEmpty()) {
             cache.putLoaded(keyId, null, generation);
             return null;
@@ -72,7 +87,8 @@ public class CacheRefresher {
         OrgHandle handle = k.org();
         OrgState state = handle.state();
         if (state == null) {
-            state = orgs.loadOrgs(List.of(handle.id())).get(handle.id());
+            List<Long> id = List.of(handle.id());
+            state = (fromPrimary ? orgs.loadOrgsFromPrimary(id) : orgs.loadOrgs(id)).get(handle.id());
             if (state == null) {
                 throw new SQLException("organization " + handle.id() + " of key " + keyId + " not found");
             }
@@ -82,12 +98,17 @@ public class CacheRefresher {
         if (k.kind() == KeyKind.PERSONAL) {
             owner = handle.member(k.ownerSubject());
             if (owner == null) {
-                MemberRef ref = new MemberRef(handle.id(), k.ownerSubject());
-                owner = orgs.loadMembers(List.of(ref)).getOrDefault(ref, MemberRights.ABSENT);
+                List<MemberRef> ref = List.of(new MemberRef(handle.id(), k.ownerSubject()));
+                owner = (fromPrimary ? orgs.loadMembersFromPrimary(ref) : orgs.loadMembers(ref))
+                        .getOrDefault(ref.get(0), MemberRights.ABSENT);
                 cache.installMember(handle.id(), k.ownerSubject(), owner, generation);
             }
         }
-        cache.putLoaded(keyId, k, generation);
+        if (fromPrimary) {
+            cache.putFromPrimary(keyId, k, generation);
+        } else {
+            cache.putLoaded(keyId, k, generation);
+        }
         return new Resolved(k, state, owner);
     }
 
@@ -124,20 +145,17 @@ public class CacheRefresher {
         }
     }
 
-    /**
-     * This replica's own change to a key, when it reads a standby: the key is read again from the primary, where the
-     * change just committed, and installed over whatever a load from the standby brings meanwhile. Its organization and
-     * owner come from the cache or the standby as usual (a request loads them).
-     */
-    public void reloadFromPrimary(String keyId) throws SQLException {
-        long generation = cache.generation();
-        for (CachedKey k : loader.loadKeysFromPrimary(List.of(keyId), cache::handle)) {
-            cache.putFromPrimary(k.keyId(), k, generation);
-        }
-    }
-
     /** Reloads the shared state of these organizations where it is cached. Returns how many were reloaded. */
     public int refreshOrgs(Collection<Long> orgIds) throws SQLException {
+        return refreshOrgs(orgIds, false);
+    }
+
+    /** The same, read from the primary: this replica's own change, when it reads a standby. */
+    public int refreshOrgsFromPrimary(Collection<Long> orgIds) throws SQLException {
+        return refreshOrgs(orgIds, true);
+    }
+
+    private int refreshOrgs(Collection<Long> orgIds, boolean fromPrimary) throws SQLException {
         if (orgIds.isEmpty()) {
             return 0;
         }
@@ -154,7 +172,7 @@ public class CacheRefresher {
         }
         Map<Long, OrgState> fresh;
         try {
-            fresh = orgs.loadOrgs(cached);
+            fresh = fromPrimary ? orgs.loadOrgsFromPrimary(cached) : orgs.loadOrgs(cached);
         } catch (SQLException | RuntimeException e) {
             cached.forEach(cache::invalidateOrg); // known stale: load on demand rather than keep
             throw e;
@@ -180,6 +198,15 @@ public class CacheRefresher {
 
     /** Reloads these members' rights where they are cached. Returns how many were reloaded. */
     public int refreshMembers(Collection<MemberRef> refs) throws SQLException {
+        return refreshMembers(refs, false);
+    }
+
+    /** The same, read from the primary: this replica's own change, when it reads a standby. */
+    public int refreshMembersFromPrimary(Collection<MemberRef> refs) throws SQLException {
+        return refreshMembers(refs, true);
+    }
+
+    private int refreshMembers(Collection<MemberRef> refs, boolean fromPrimary) throws SQLException {
         if (refs.isEmpty()) {
             return 0;
         }
@@ -196,7 +223,7 @@ public class CacheRefresher {
         }
         Map<MemberRef, MemberRights> fresh;
         try {
-            fresh = orgs.loadMembers(cached);
+            fresh = fromPrimary ? orgs.loadMembersFromPrimary(cached) : orgs.loadMembers(cached);
         } catch (SQLException | RuntimeException e) {
             cached.forEach(r -> cache.invalidateMember(r.orgId(), r.subject()));
             throw e;

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.latchkey.common.db.Db;
+import dev.latchkey.common.db.Writes;
 import dev.latchkey.vocabulary.OrgRole;
 
 /**
@@ -55,20 +56,32 @@ public class OrgLoader {
             """;
 
     private final DataSource dataSource;
+    /** The primary, for this replica's own changes when it reads a standby (see {@link KeyLoader}). */
+    private final DataSource writes;
     private final ObjectMapper json;
 
-    public OrgLoader(DataSource dataSource, ObjectMapper json) {
+    public OrgLoader(DataSource dataSource, @Writes DataSource writes, ObjectMapper json) {
         this.dataSource = dataSource;
+        this.writes = writes;
         this.json = json;
     }
 
     /** The shared state of these organizations (absent ids: the organization does not exist). */
     public Map<Long, OrgState> loadOrgs(Collection<Long> orgIds) throws SQLException {
+        return loadOrgs(dataSource, orgIds);
+    }
+
+    /** The same, read from the primary (this replica's own change, which its standby may not have yet). */
+    public Map<Long, OrgState> loadOrgsFromPrimary(Collection<Long> orgIds) throws SQLException {
+        return loadOrgs(writes, orgIds);
+    }
+
+    private Map<Long, OrgState> loadOrgs(DataSource from, Collection<Long> orgIds) throws SQLException {
         Map<Long, OrgState> out = new HashMap<>();
         if (orgIds.isEmpty()) {
             return out;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(ORG_SELECT)) {
+        try (Connection c = from.getConnection(); PreparedStatement s = c.prepareStatement(ORG_SELECT)) {
             s.setArray(1, c.createArrayOf("bigint", orgIds.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -82,6 +95,15 @@ public class OrgLoader {
 
     /** The rights of these members ({@link MemberRights#ABSENT} for subjects that are not members). */
     public Map<MemberRef, MemberRights> loadMembers(Collection<MemberRef> refs) throws SQLException {
+        return loadMembers(dataSource, refs);
+    }
+
+    /** The same, read from the primary. */
+    public Map<MemberRef, MemberRights> loadMembersFromPrimary(Collection<MemberRef> refs) throws SQLException {
+        return loadMembers(writes, refs);
+    }
+
+    private Map<MemberRef, MemberRights> loadMembers(DataSource from, Collection<MemberRef> refs) throws SQLException {
         Map<MemberRef, MemberRights> out = new HashMap<>();
         if (refs.isEmpty()) {
             return out;
@@ -93,7 +115,7 @@ public class OrgLoader {
             orgs[i] = r.orgId();
             subjects[i++] = r.subject();
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(MEMBER_SELECT)) {
+        try (Connection c = from.getConnection(); PreparedStatement s = c.prepareStatement(MEMBER_SELECT)) {
             s.setArray(1, c.createArrayOf("bigint", orgs));
             s.setArray(2, c.createArrayOf("text", subjects));
             try (ResultSet rs = s.executeQuery()) {

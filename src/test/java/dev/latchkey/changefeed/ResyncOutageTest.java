@@ -70,7 +70,7 @@ class ResyncOutageTest {
     /** No organizations or members to compare. */
     static final class NoOrgs extends OrgLoader {
         NoOrgs() {
-            super(null, null);
+            super(null, null, null);
         }
 
         @Override

@@ -23,9 +23,16 @@ import io.agroal.api.AgroalDataSource;
 public class Databases {
 
     private final boolean split;
+    private final Instance<AgroalDataSource> reads;
+    /** The writes pool; an inactive datasource may be injected as an Instance, only resolving it would fail. */
+    private final Instance<AgroalDataSource> writes;
 
-    public Databases(@ConfigProperty(name = "quarkus.datasource.writes.jdbc.url") Optional<String> writesUrl) {
+    public Databases(@ConfigProperty(name = "quarkus.datasource.writes.jdbc.url") Optional<String> writesUrl,
+            Instance<AgroalDataSource> reads,
+            @io.quarkus.agroal.DataSource("writes") Instance<AgroalDataSource> writes) {
         this.split = writesUrl.filter(u -> !u.isBlank()).isPresent();
+        this.reads = reads;
+        this.writes = writes;
     }
 
     /** Whether writes go to a database other than the one the hot path reads. */
@@ -36,8 +43,19 @@ public class Databases {
     @Produces
     @Writes
     @Singleton
-    DataSource writes(DataSource reads, @io.quarkus.agroal.DataSource("writes") Instance<AgroalDataSource> named) {
-        // an inactive datasource may be injected as an Instance; only resolving it would fail
-        return split ? named.get() : reads;
+    DataSource writes() {
+        return split ? writes.get() : reads.get();
+    }
+
+    /**
+     * The database this replica reads is now another server (a failover): the pools' connections to the old one are
+     * dead, and each would fail one request before the pool dropped it. Idle ones are closed now, those in use when
+     * they are returned; the next borrower gets a new connection, to whichever server the URL now leads.
+     */
+    public void serverChanged() {
+        reads.get().flush(AgroalDataSource.FlushMode.GRACEFUL);
+        if (split) {
+            writes.get().flush(AgroalDataSource.FlushMode.GRACEFUL);
+        }
     }
 }
