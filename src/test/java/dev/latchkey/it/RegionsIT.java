@@ -90,7 +90,11 @@ class RegionsIT {
     static final Map<String, Object> SERVICE_KEY = Map.of("kind", "service", "role", "viewer", "scope", Api.allScope());
 
     static String[] newKey(Org o, ServiceProcess via) {
-        JsonNode k = Http.expect("POST", o.path(via, "/keys"), o.token(), SERVICE_KEY, 201);
+        return newKey(o, via, SERVICE_KEY);
+    }
+
+    static String[] newKey(Org o, ServiceProcess via, Map<String, Object> body) {
+        JsonNode k = Http.expect("POST", o.path(via, "/keys"), o.token(), body, 201);
         return new String[] { k.get("id").asText(), k.get("key").asText() };
     }
 
@@ -174,6 +178,26 @@ class RegionsIT {
         assertTrue(ms <= 1_000, ms + " ms");
         Awaitility.await().atMost(Duration.ofSeconds(5))
                 .until(() -> Http.metric(b.baseUrl(), "latchkey_database_replication_lag_seconds") == 0);
+    }
+
+    static final long QUOTA = 1_000_000;
+
+    /** Uses of the quota key answered VALID: those before the load (usage settled then) and during it. */
+    static long usesOfQuotaKey(List<String[]> known, int slot, AtomicLongArray validDuringLoad) {
+        return quotaUsesBefore + validDuringLoad.get(slot);
+    }
+
+    static long quotaUsesBefore;
+
+    static long quotaRemaining(String keyId) throws Exception {
+        try (Connection c = pair.connectPrimary(); PreparedStatement s = c.prepareStatement(
+                "select q.remaining from key_quotas q join api_keys k on k.id = q.api_key_id where k.key_id = ?")) {
+            s.setString(1, keyId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** The usage of these keys on the primary once two readings a flush interval and a half apart agree. */
@@ -261,10 +285,15 @@ class RegionsIT {
         Org o = newOrg(a);
         List<String[]> known = Collections.synchronizedList(new ArrayList<>());
         Parallel.forEach(8, java.util.stream.IntStream.range(0, 40).boxed().toList(), i -> known.add(newKey(o, a)));
+        // one of them with a quota: each use is subtracted from its durable count by the quota flush (every second)
+        int quotaSlot = known.size();
+        known.add(newKey(o, a, Map.of("kind", "service", "role", "viewer", "scope", Api.allScope(), "quota",
+                Map.of("remaining", QUOTA))));
         Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> known.stream().allMatch(k -> code(b, k[1]).equals("VALID")));
         // the checks above are flushed every second: the count below starts from a settled figure
         long settled = settledUsage(known);
+        quotaUsesBefore = usageOnPrimary(known.get(quotaSlot)[0]);
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLongArray valid = new AtomicLongArray(known.size());
@@ -380,6 +409,11 @@ class RegionsIT {
                     .until(() -> revokedKeys.stream().allMatch(k -> code(at, k).equals("REVOKED"))
                             && liveKeys.stream().allMatch(k -> code(at, k).equals("VALID")));
         }
+        // every use of the quota key is subtracted from its durable count, once
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> quotaRemaining(known.get(quotaSlot)[0]),
+                left -> left <= QUOTA - usesOfQuotaKey(known, quotaSlot, valid));
+        assertEquals(QUOTA - usesOfQuotaKey(known, quotaSlot, valid), quotaRemaining(known.get(quotaSlot)[0]),
+                "the quota key's durable count");
         // and every counted use (each VALID answer above) reaches the new primary's usage table
         long counted = 0;
         for (int i = 0; i < known.size(); i++) {
