@@ -225,6 +225,7 @@ public class ChangeListener {
             feed.drain(outbox, BATCH, this::apply);
         }
         horizonAfterPoll = feed.horizon();
+        cache.unpinBelow(horizonAfterPoll); // this replica's own changes the standby now has
         if (readingStandby) {
             // after the read: the lag then bounds how old what it read was (a standby's replay only moves forward)
             DatabaseRoles.Seen seen = DatabaseRoles.look(c);

@@ -188,7 +188,8 @@ public class Resync {
             CachedKey k = cache.peek(row.keyId());
             if (k != null) {
                 k.seenIn(cycle);
-                if (k.fingerprint() != row.fingerprint()) {
+                // a key this replica just changed on the primary may be newer than the standby read here
+                if (k.fingerprint() != row.fingerprint() && !cache.pinnedToPrimary(row.keyId())) {
                     stale.add(row.keyId());
                 }
             } else if (cache.isKnownUnknown(row.keyId())) {
@@ -205,7 +206,7 @@ public class Resync {
         lastCycleKeys = cycleKeys;
         List<String> gone = new ArrayList<>();
         for (CachedKey k : cache.keys()) {
-            if (k.seenInCycle() < cycle) {
+            if (k.seenInCycle() < cycle && !cache.pinnedToPrimary(k.keyId())) {
                 gone.add(k.keyId());
             }
         }

@@ -62,16 +62,18 @@ public class CacheRefresher {
      * concurrent change overtook. Returns null when there is no such key. Throws when the database fails.
      */
     public Resolved load(String keyId) throws SQLException {
-        return load(keyId, false);
+        return load(keyId, cache.pinnedToPrimary(keyId));
     }
 
     /**
-     * This replica's own change to a key, when it reads a standby: the key, and its organization and owner where they
-     * are not cached, are read again from the primary, where the change just committed, and the key is installed over
-     * whatever a load from the standby brings meanwhile (README "Regions and failover"). Later changes made elsewhere
-     * reach it through the feed, as on any replica.
+     * This replica's own change to a key, when it reads a standby: the key is pinned to the primary until the feed has
+     * passed the change ({@link KeyCache#pinToPrimary}), and the key, and its organization and owner where they are not
+     * cached, are read again from the primary, where the change just committed, and the key is installed over whatever
+     * a load from the standby brings meanwhile (README "Regions and failover"). Later changes made elsewhere reach it
+     * through the feed, as on any replica.
      */
     public void reloadFromPrimary(String keyId) throws SQLException {
+        cache.pinToPrimary(keyId, loader.primaryXmax()); // first: a miss or a resync from here on reads the primary
         load(keyId, true);
     }
 
@@ -134,14 +136,23 @@ public class CacheRefresher {
         return wereCached;
     }
 
-    /** Loads evicted keys again in one query, each kept only if no other change overtook the load. */
+    /**
+     * Loads evicted keys again in one query, each kept only if no other change overtook the load. Keys pinned to the
+     * primary (this replica's own changes the standby may not have yet) are read there.
+     */
     public void reloadKeys(List<String> keyIds) throws SQLException {
         if (keyIds.isEmpty()) {
             return;
         }
+        List<String> pinned = keyIds.stream().filter(cache::pinnedToPrimary).toList();
         long generation = cache.generation();
-        for (CachedKey k : loader.loadKeys(keyIds, cache::handle)) {
+        for (CachedKey k : loader.loadKeys(
+                pinned.isEmpty() ? keyIds : keyIds.stream().filter(id -> !cache.pinnedToPrimary(id)).toList(),
+                cache::handle)) {
             cache.putLoaded(k.keyId(), k, generation);
+        }
+        for (CachedKey k : loader.loadKeysFromPrimary(pinned, cache::handle)) {
+            cache.putFromPrimary(k.keyId(), k, generation);
         }
     }
 

@@ -60,6 +60,12 @@ public class KeyCache {
     private final AtomicLong generation = new AtomicLong();
     /** The resync's cycle number; keys are stamped with it as they are made (through their handle). */
     private final AtomicInteger resyncCycle = new AtomicInteger();
+    /**
+     * Keys this replica changed while it reads a standby, with a transaction id bound above that change (the primary's
+     * snapshot xmax after the commit): until the feed's horizon passes it, the standby may not have the change, so
+     * these keys are loaded from the primary and left alone by the resync. Empty on a replica that reads the primary.
+     */
+    private final ConcurrentHashMap<String, Long> pinnedToPrimary = new ConcurrentHashMap<>();
     private volatile long inSyncAtNanos = System.nanoTime();
     private volatile boolean warmed;
     private volatile boolean databaseUp;
@@ -181,6 +187,23 @@ public class KeyCache {
     private void notKept(CachedKey key) {
         if (key != null) {
             usage.retire(key);
+        }
+    }
+
+    /** Pins a key to the primary until the feed's horizon reaches {@code txidBound} (see {@code pinnedToPrimary}). */
+    public void pinToPrimary(String keyId, long txidBound) {
+        pinnedToPrimary.merge(keyId, txidBound, Math::max);
+    }
+
+    /** Whether a key's latest change may not be on the standby yet (loads read the primary, the resync skips it). */
+    public boolean pinnedToPrimary(String keyId) {
+        return !pinnedToPrimary.isEmpty() && pinnedToPrimary.containsKey(keyId);
+    }
+
+    /** The feed has applied every transaction below {@code horizon}: pins below it are released. */
+    public void unpinBelow(long horizon) {
+        if (!pinnedToPrimary.isEmpty()) {
+            pinnedToPrimary.values().removeIf(bound -> bound <= horizon);
         }
     }
 

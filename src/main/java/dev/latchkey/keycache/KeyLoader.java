@@ -96,6 +96,20 @@ public class KeyLoader {
         return loadKeys(writes, keyIds, handles);
     }
 
+    /**
+     * The primary's snapshot {@code xmax} now: above every transaction that has committed there, so above a change this
+     * replica has just committed.
+     */
+    public long primaryXmax() throws SQLException {
+        try (Connection c = writes.getConnection();
+                PreparedStatement s = c
+                        .prepareStatement("select pg_snapshot_xmax(pg_current_snapshot())::text::bigint");
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private List<CachedKey> loadKeys(DataSource from, Collection<String> keyIds, LongFunction<OrgHandle> handles)
             throws SQLException {
         List<CachedKey> out = new ArrayList<>(keyIds.size());

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * once the standby has it on disk). As root the clusters run as the {@code postgres} user (initdb refuses root). fsync
  * is off: the failure tested is a killed server process, not a lost machine, and the OS keeps what was written.
  */
-final class PostgresPair implements AutoCloseable {
+final class PostgresPair implements Cluster {
 
     static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
     static final String STANDBY_NAME = "standby1";
@@ -73,23 +73,25 @@ final class PostgresPair implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
-    /** Both hosts, the primary whichever it is: what a replica's writes use to survive a failover. */
-    String primaryUrl() {
+    @Override
+    public String primaryUrl() {
         return "jdbc:postgresql://127.0.0.1:" + primaryPort + ",127.0.0.1:" + standbyPort
                 + "/latchkey?targetServerType=primary";
     }
 
-    String standbyUrl() {
+    @Override
+    public String standbyUrl() {
         return url(standbyPort, "latchkey");
     }
 
-    /** A connection to the primary as it is now (the promoted standby after a failover). */
-    Connection connectPrimary() throws SQLException {
+    @Override
+    public Connection connectPrimary() throws SQLException {
         return DriverManager.getConnection(primaryUrl(), "postgres", "");
     }
 
     /** kill -9 of the primary's postmaster: no shutdown, no last WAL sent. */
-    void killPrimary() throws Exception {
+    @Override
+    public void killPrimary() throws Exception {
         String pid = Files.readAllLines(primary().resolve("postmaster.pid")).get(0).trim();
         run("kill", "-9", pid);
         // backends close the listening socket when forked, so the port closes with the postmaster; they notice its
@@ -101,17 +103,24 @@ final class PostgresPair implements AutoCloseable {
     }
 
     /**
-     * Promotes the standby (pg_ctl promote waits until it accepts writes), then, as the runbook says (README "Regions
-     * and failover"), tells it not to wait for a synchronous standby of its own: it inherited the old primary's
-     * {@code synchronous_standby_names}, and with no such standby every commit would wait for ever. Patroni does the
-     * same in its synchronous mode.
+     * By hand, a second after the kill (the operator takes a moment): promotes the standby (pg_ctl promote waits until
+     * it accepts writes), then, as the runbook says (README "Regions and failover"), tells it not to wait for a
+     * synchronous standby of its own: it inherited the old primary's {@code synchronous_standby_names}, and with no
+     * such standby every commit would wait for ever. Patroni does the same in its synchronous mode.
      */
-    void promoteStandby() throws Exception {
+    @Override
+    public void failOver() throws Exception {
+        Thread.sleep(1_000);
         pgCtl(standby(), "promote");
         try (Connection c = DriverManager.getConnection(standbyUrl(), "postgres", "")) {
             c.createStatement().execute("alter system set synchronous_standby_names = ''");
             c.createStatement().execute("select pg_reload_conf()");
         }
+    }
+
+    @Override
+    public String howFailOver() {
+        return "standby promoted by hand 1 s after the kill";
     }
 
     static boolean listening(int port) {
