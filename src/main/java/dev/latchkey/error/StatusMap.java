@@ -57,10 +57,10 @@ public final class StatusMap {
         if (violations != null) {
             return validation(violations);
         }
+        if (databaseUnreachable(e)) {
+            return ApiException.unavailable("The database cannot be reached; retry shortly");
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (databaseUnavailable(t)) {
-                return ApiException.unavailable("The database cannot be reached; retry shortly");
-            }
             // 409, not 500: a concurrent request won a race to a unique name or to the same row
             if (t instanceof java.sql.SQLException sql && CONFLICT_STATES.contains(sql.getSQLState())) {
                 return ApiException.concurrentChange();
@@ -127,11 +127,24 @@ public final class StatusMap {
         }
     }
 
-    /** Whether a failure, or one of its causes, is the database being unreachable ({@link #databaseUnavailable}). */
+    /**
+     * Whether a failure, or one of its causes or their suppressed exceptions, is the database being unreachable
+     * ({@link #databaseUnavailable}). The transaction manager reports a commit that failed because the connection died
+     * (the primary lost during a failover) as a RollbackException whose driver error is suppressed, not a cause.
+     */
     public static boolean databaseUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        return databaseUnreachable(e, 0);
+    }
+
+    private static boolean databaseUnreachable(Throwable e, int depth) {
+        for (Throwable t = e; t != null && depth < 8; t = t.getCause()) {
             if (databaseUnavailable(t)) {
                 return true;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (databaseUnreachable(suppressed, depth + 1)) {
+                    return true;
+                }
             }
         }
         return false;

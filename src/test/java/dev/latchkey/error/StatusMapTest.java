@@ -33,6 +33,12 @@ class StatusMapTest {
         assertTrue(StatusMap.databaseUnreachable(new IllegalStateException(new SQLException("lost", "08003"))),
                 "found as a cause");
         assertEquals(503, StatusMap.classify(new SQLException("I/O error", "08006")).status());
+        // a commit that failed because the primary died: Narayana's RollbackException, the driver's error suppressed
+        Exception commit = new IllegalStateException(new jakarta.transaction.RollbackException("ARJUNA016053"));
+        commit.getCause().addSuppressed(new javax.transaction.xa.XAException("Error trying to transactionCommit"));
+        commit.getCause().getSuppressed()[0].initCause(new SQLException("An I/O error occurred", "08006"));
+        assertTrue(StatusMap.databaseUnreachable(commit), "found among the suppressed");
+        assertEquals(503, StatusMap.classify(commit).status());
     }
 
     @Test

@@ -50,6 +50,19 @@ final class FailoverDrill {
 
     static Cluster cluster;
 
+    /**
+     * The two replicas of a failover test: A reads and writes through every host (the primary whichever it is, and it
+     * migrates it); B reads the standby and writes through every host (the {@code writes} datasource).
+     */
+    static ServiceProcess[] replicas(Cluster on, String prefix, Map<String, String> extra) throws Exception {
+        cluster = on;
+        Map<String, String> common = new java.util.HashMap<>(extra);
+        common.put("latchkey.verify.reconnect-delay", "200MS");
+        ServiceProcess a = ServiceProcess.start(prefix + "-a", on.primaryUrl(), common);
+        common.put("quarkus.datasource.writes.jdbc.url", on.primaryUrl());
+        return new ServiceProcess[] { a, ServiceProcess.start(prefix + "-b", on.standbyUrl(), common) };
+    }
+
     /** An organization made through a replica: slug and owner token. */
     record Org(String slug, String token) {
         String path(ServiceProcess via, String rest) {

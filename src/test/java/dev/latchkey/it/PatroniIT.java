@@ -2,7 +2,6 @@ package dev.latchkey.it;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -27,12 +26,9 @@ class PatroniIT {
     static void start() throws Exception {
         Assumptions.assumeTrue(PatroniCluster.installed(), "patroni and etcd-server are not installed");
         cluster = PatroniCluster.start();
-        FailoverDrill.cluster = cluster;
-        Map<String, String> common = Map.of("latchkey.verify.reconnect-delay", "200MS");
-        a = ServiceProcess.start("patroni-a", cluster.primaryUrl(), common);
-        Map<String, String> split = new HashMap<>(common);
-        split.put("quarkus.datasource.writes.jdbc.url", cluster.primaryUrl());
-        b = ServiceProcess.start("patroni-b", cluster.standbyUrl(), split);
+        ServiceProcess[] ab = FailoverDrill.replicas(cluster, "patroni", Map.of());
+        a = ab[0];
+        b = ab[1];
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,14 +40,10 @@ class RegionsIT {
     @BeforeAll
     static void start() throws Exception {
         pair = PostgresPair.start();
-        FailoverDrill.cluster = pair;
         // a resync cycle every second: the paused-standby test sees one pass over B's own new key
-        Map<String, String> common = Map.of("latchkey.verify.reconnect-delay", "200MS",
-                "latchkey.verify.resync-interval", "2S");
-        a = ServiceProcess.start("regions-a", pair.primaryUrl(), common); // migrates the primary
-        Map<String, String> split = new HashMap<>(common);
-        split.put("quarkus.datasource.writes.jdbc.url", pair.primaryUrl());
-        b = ServiceProcess.start("regions-b", pair.standbyUrl(), split);
+        ServiceProcess[] ab = FailoverDrill.replicas(pair, "regions", Map.of("latchkey.verify.resync-interval", "2S"));
+        a = ab[0];
+        b = ab[1];
     }
 
     @AfterAll
