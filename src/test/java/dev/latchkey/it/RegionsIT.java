@@ -111,6 +111,9 @@ class RegionsIT {
                     .until(() -> Http.metric(b.baseUrl(), "latchkey_database_replication_lag_seconds") > 0.5);
             assertEquals("VALID", code(b, fromA[1]), "not replayed: B cannot know (its lag says how stale it is)");
             assertEquals("REVOKED", code(a, fromA[1]));
+            // a lagging standby within max-staleness keeps the replica ready; health tells the lag
+            assertEquals(200, Http.call("GET", b.baseUrl() + "/q/health/ready", null, null).status());
+            assertTrue(health(b).get("replicationLagSeconds").asDouble() > 0.5, health(b).toString());
         } finally {
             standbyReplay(true);
         }

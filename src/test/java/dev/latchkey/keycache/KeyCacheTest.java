@@ -136,6 +136,23 @@ class KeyCacheTest {
         assertEquals(1, flushed[0]);
     }
 
+    /**
+     * On a standby the cache is in sync as of the read minus the standby's lag: within max-staleness (5 min here) known
+     * keys are answered, beyond it they are not (the verify path answers UNAVAILABLE).
+     */
+    @Test
+    void aStandbysLagCountsIntoTheStaleness() {
+        KeyCache cache = new KeyCache(TestConfig.withVerify(Map.of("maxStaleness", Duration.ofMinutes(5))),
+                new SimpleMeterRegistry(), new UsageRecorder(), Clock.systemUTC());
+        cache.markInSync(Duration.ofMinutes(4).toNanos());
+        assertTrue(cache.fresh(), "4 min behind: still within the limit");
+        assertTrue(cache.staleness().toSeconds() >= 240, cache.staleness().toString());
+        cache.markInSync(Duration.ofMinutes(6).toNanos());
+        assertFalse(cache.fresh(), "6 min behind: beyond it, though the read just happened");
+        cache.markInSync(0);
+        assertTrue(cache.fresh());
+    }
+
     @Test
     void anUnknownIdIsNotRememberedIfAChangeWasAppliedDuringTheLoad() {
         KeyCache cache = cache();
