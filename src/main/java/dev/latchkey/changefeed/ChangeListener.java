@@ -155,6 +155,7 @@ public class ChangeListener {
                 }
             } catch (Exception e) {
                 cache.markDatabaseDown();
+                roles.readsLost();
                 if (!reportedDown && running) {
                     LOG.warnf("Change listener lost the database (%s); known keys are served from memory "
                             + "for up to %s", e.getMessage(), config.maxStaleness());

@@ -11,11 +11,13 @@ import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * What each connection sees (README "Regions and failover"): whether the hot path reads a primary or a standby, how far
  * behind the primary that standby is, and whether the writes datasource reaches a primary. The change listener reports
- * the read side after each read of the feed; the write side is asked when health is.
+ * the read side as it reads the feed. The write side is the same server unless a {@code writes} datasource is
+ * configured; then it is asked every few seconds in the background, so that health never waits for a database.
  */
 @Singleton
 public class DatabaseRoles {
@@ -51,11 +53,14 @@ public class DatabaseRoles {
     }
 
     private final DataSource writes;
+    private final boolean split;
     private volatile Role reads = Role.UNREACHABLE;
+    private volatile Role writesRole = Role.UNREACHABLE;
     private volatile double lagSeconds;
 
-    public DatabaseRoles(@Writes DataSource writes, MeterRegistry metrics) {
+    public DatabaseRoles(@Writes DataSource writes, Databases databases, MeterRegistry metrics) {
         this.writes = writes;
+        this.split = databases.split();
         Gauge.builder(REPLICATION_LAG, () -> lagSeconds)
                 .description("How far behind its primary the database the hot path reads is, as that database "
                         + "last told the change listener (0 on a primary)")
@@ -78,6 +83,11 @@ public class DatabaseRoles {
         lagSeconds = seen.lagSeconds();
     }
 
+    /** The change listener lost the database it reads. */
+    public void readsLost() {
+        reads = Role.UNREACHABLE;
+    }
+
     /** The database the hot path reads, as last seen. */
     public Role reads() {
         return reads;
@@ -88,12 +98,24 @@ public class DatabaseRoles {
         return lagSeconds;
     }
 
-    /** Asks the writes datasource now: a primary, a standby (misconfigured, or a failover under way) or unreachable. */
+    /**
+     * What the writes datasource reaches: a primary, a standby (misconfigured, or a failover under way) or nothing; as
+     * last seen (the read side's role when both are one database).
+     */
     public Role writes() {
+        return split ? writesRole : reads;
+    }
+
+    /** Asks the writes datasource, when it is another database (a few seconds apart, never on a request). */
+    @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void lookAtWrites() {
+        if (!split) {
+            return;
+        }
         try (Connection c = writes.getConnection()) {
-            return look(c).role();
+            writesRole = look(c).role();
         } catch (SQLException | RuntimeException e) {
-            return Role.UNREACHABLE;
+            writesRole = Role.UNREACHABLE;
         }
     }
 }
