@@ -39,8 +39,8 @@ public final class CacheHealth {
 
     /**
      * The database as the invalidation listener last saw it, and what each connection reaches: {@code reads} (the
-     * database the hot path reads, a standby on a regional replica) with its replication lag, and {@code writes} (asked
-     * now: {@code primary}, or {@code standby}/{@code unreachable} while a failover is under way).
+     * database the hot path reads, a standby on a regional replica) with its replication lag, and {@code writes} (as
+     * last seen, never asked on this call: {@code primary}, or {@code standby}/{@code unreachable} during a failover).
      */
     @Wellness
     @ApplicationScoped
