@@ -333,11 +333,15 @@ final class FailoverDrill {
                     .until(() -> revokedKeys.stream().allMatch(k -> code(at, k).equals("REVOKED"))
                             && liveKeys.stream().allMatch(k -> code(at, k).equals("VALID")));
         }
-        // every use of the quota key is subtracted from its durable count, once
+        // every use of the quota key is subtracted from its durable count (the await fails if one is not). A flush
+        // whose commit reached the standby but whose answer was lost with the primary is applied again on the new one
+        // (at least once, README "Regions and failover"): the units subtracted twice are printed, as for usage below
+        long quotaUses = usesOfQuotaKey(known, quotaSlot, valid);
         Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> quotaRemaining(known.get(quotaSlot)[0]),
-                left -> left <= QUOTA - usesOfQuotaKey(known, quotaSlot, valid));
-        assertEquals(QUOTA - usesOfQuotaKey(known, quotaSlot, valid), quotaRemaining(known.get(quotaSlot)[0]),
-                "the quota key's durable count");
+                left -> left <= QUOTA - quotaUses);
+        long subtractedTwice = QUOTA - quotaUses - quotaRemaining(known.get(quotaSlot)[0]);
+        System.out.printf("quota: %d uses of the quota key answered VALID, all subtracted; %d subtracted twice%n",
+                quotaUses, subtractedTwice);
         // and every counted use (each VALID answer above) reaches the new primary's usage table
         long counted = 0;
         for (int i = 0; i < known.size(); i++) {
