@@ -151,8 +151,11 @@ public class CacheRefresher {
                 cache::handle)) {
             cache.putLoaded(k.keyId(), k, generation);
         }
+        long expected = generation; // each install from the primary moves the generation on by one
         for (CachedKey k : loader.loadKeysFromPrimary(pinned, cache::handle)) {
-            cache.putFromPrimary(k.keyId(), k, generation);
+            if (cache.putFromPrimary(k.keyId(), k, expected)) {
+                expected++;
+            }
         }
     }
 
