@@ -120,7 +120,8 @@ public class KeyCache {
 
     /** The organization's handle, created empty (state to be loaded) if it has none yet. */
     public OrgHandle handle(long orgId) {
-        return orgs.computeIfAbsent(orgId, id -> new OrgHandle(id, resyncCycle));
+        OrgHandle h = orgs.get(orgId); // the usual case, without the capturing lambda computeIfAbsent needs
+        return h != null ? h : orgs.computeIfAbsent(orgId, id -> new OrgHandle(id, resyncCycle));
     }
 
     /** The organization's handle if one exists. */

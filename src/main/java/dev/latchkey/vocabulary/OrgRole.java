@@ -6,9 +6,15 @@ import java.util.Locale;
 public enum OrgRole {
     OWNER, ADMIN, MEMBER;
 
+    /** Every constant, in order ({@code values()} copies its array at each call). */
+    private static final OrgRole[] ALL = values();
+
+    /** Made once, not at each call (as {@link KeyKind}'s). */
+    private final String wire = name().toLowerCase(Locale.ROOT);
+
     /** The wire and stored form. */
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return wire;
     }
 
     /** Whether this role manages workspaces, members, roles and every key. */
@@ -18,8 +24,8 @@ public enum OrgRole {
 
     /** Parses the wire form; null when unknown. */
     public static OrgRole fromWire(String s) {
-        for (OrgRole r : values()) {
-            if (r.wire().equals(s)) {
+        for (OrgRole r : ALL) {
+            if (r.wire.equals(s)) {
                 return r;
             }
         }
