@@ -1,5 +1,6 @@
 package dev.latchkey.support;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** A thread-safe keep-alive client for black-box tests that call replicas from many threads at once. */
 public final class Http {
 
-    public static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    public static final HttpClient CLIENT = newClient();
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private Http() {
@@ -24,21 +24,33 @@ public final class Http {
     public record Answer(int status, JsonNode body) {
     }
 
+    /** A client with connections of its own (as a gateway has), set up as {@link #CLIENT}. */
+    public static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
     /** Sends a request with an optional bearer and JSON body. */
     public static Answer call(String method, String url, String bearer, Object body) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json");
-            if (bearer != null) {
-                b.header("Authorization", "Bearer " + bearer);
-            }
-            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
+            return send(CLIENT, method, url, bearer, body);
         } catch (Exception e) {
             throw new AssertionError(method + " " + url + " failed", e);
         }
+    }
+
+    /** The same on {@code client}, with a transport failure (a connection closed before any answer) thrown as is. */
+    public static Answer send(HttpClient client, String method, String url, String bearer, Object body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json");
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
     }
 
     /** Like {@link #call} but fails unless the status is one of {@code expected}. */
