@@ -2,11 +2,16 @@ package dev.latchkey.it;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipFile;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -14,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.restassured.RestAssured;
 
 import dev.latchkey.support.Api;
+import dev.latchkey.support.Http;
 import dev.latchkey.support.PostgresTestResource;
 import dev.latchkey.support.Tokens;
 import dev.latchkey.support.WebhookReceiver;
@@ -107,6 +113,28 @@ class ConsoleIT {
                     "TOOLS", TOOLS.toAbsolutePath().toString()), "node", "src/test/js/swagger-ui-test.mjs");
             assertTrue(out.contains("operations rendered"), out);
             assertTrue(Files.size(SHOTS.resolve("swagger-ui.png")) > 5_000, "swagger-ui.png saved");
+            // byte for byte the document this build wrote (the native executable holds it in its image heap)
+            for (String format : List.of("JSON", "YAML")) {
+                HttpResponse<byte[]> r = Http.CLIENT.send(
+                        HttpRequest.newBuilder(URI.create(s.baseUrl() + "/q/openapi?format=" + format)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, r.statusCode(), format);
+                assertArrayEquals(storedOpenApi(format), r.body(), format);
+            }
+        }
+    }
+
+    /** The OpenAPI document Quarkus wrote at build time, from the jar the process under test was made from. */
+    static byte[] storedOpenApi(String format) throws IOException {
+        Path jar = Path.of("target/quarkus-app/quarkus/generated-bytecode.jar");
+        if (Boolean.getBoolean("latchkey.it.native")) {
+            Path runner = Path.of(System.getProperty("native.image.path"));
+            String name = runner.getFileName().toString();
+            jar = runner.resolveSibling(name.replaceFirst("-runner$", "-native-image-source-jar"))
+                    .resolve(name + ".jar");
+        }
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            return zip.getInputStream(zip.getEntry("META-INF/quarkus-generated-openapi-doc." + format)).readAllBytes();
         }
     }
 }

@@ -16,6 +16,12 @@ public final class RouteOrder {
      */
     public static final int HOT = -1_000;
 
+    /**
+     * Latchkey's own answers at two of Quarkus' endpoints ({@code /q/metrics}, {@code /q/openapi}): ahead of the
+     * handlers they stand in for.
+     */
+    public static final int QUARKUS_ENDPOINTS = -1_500;
+
     /** Between the hot routes and Quarkus' security filters: text that could not be stored is refused early. */
     public static final int UNSTORABLE_INPUT = -500;
 

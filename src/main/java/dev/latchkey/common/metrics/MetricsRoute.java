@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.latchkey.common.http.RouteOrder;
+
 /**
  * {@code /q/metrics} in the classic Prometheus text format (0.0.4) unless the scraper asks for OpenMetrics by name.
  * Quarkus answered OpenMetrics to {@code Accept: *}{@code /*} (curl, most tools), whose family names differ from the
@@ -25,7 +27,7 @@ public class MetricsRoute {
     }
 
     void routes(@Observes Router router) {
-        router.get("/q/metrics").order(-1_500).handler(this::scrape);
+        router.get("/q/metrics").order(RouteOrder.QUARKUS_ENDPOINTS).handler(this::scrape);
     }
 
     private void scrape(RoutingContext ctx) {
