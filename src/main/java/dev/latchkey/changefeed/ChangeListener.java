@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -27,6 +28,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.latchkey.common.db.DatabaseRoles;
 import dev.latchkey.common.db.Databases;
+import dev.latchkey.common.db.SchemaMigrations;
 import dev.latchkey.config.LatchkeyConfig;
 import dev.latchkey.keycache.CacheRefresher;
 import dev.latchkey.keycache.ImportIndex;
@@ -64,6 +66,7 @@ public class ChangeListener {
     private final LatchkeyConfig.Verify config;
     private final DatabaseRoles roles;
     private final Databases databases;
+    private final SchemaMigrations schema;
     private final String url;
     private final String user;
     private final Optional<String> password;
@@ -85,7 +88,7 @@ public class ChangeListener {
     private boolean readingStandby;
 
     public ChangeListener(KeyCache cache, CacheRefresher refresher, ImportIndex imports, FeedMetrics metrics,
-            DatabaseRoles roles, Databases databases, LatchkeyConfig config,
+            DatabaseRoles roles, Databases databases, SchemaMigrations schema, LatchkeyConfig config,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
@@ -95,6 +98,7 @@ public class ChangeListener {
         this.metrics = metrics;
         this.roles = roles;
         this.databases = databases;
+        this.schema = schema;
         this.config = config.verify();
         this.url = url;
         this.user = user;
@@ -103,7 +107,8 @@ public class ChangeListener {
                 "Changes applied above the feed horizon, waiting for older transactions to finish", feed::pending);
     }
 
-    void start(@Observes StartupEvent event) {
+    /** First of the start-up observers: the connection opens while the schema check runs (see {@link #run}). */
+    void start(@Observes @Priority(0) StartupEvent event) {
         running = true;
         thread = new Thread(this::run, "latchkey-changes");
         thread.setDaemon(true);
@@ -132,6 +137,9 @@ public class ChangeListener {
                     }
                 }
                 String reached = identity(c);
+                // nothing above reads a table; the reload and the feed do, so they wait for the start-up migration
+                // (at once after the first connection)
+                schema.awaitCurrent();
                 if (!cache.warmed()) {
                     reload(c);
                     cache.markWarmed();

@@ -2,6 +2,7 @@ package dev.latchkey.it;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,21 @@ class MultiReplicaIT {
             throw new AssertionError("B still answers " + last[0] + " after " + BOUND, e);
         }
         return (System.nanoTime() - startNanos) / 1e6;
+    }
+
+    /**
+     * A's first start migrated an empty database while its change listener was already connecting (the two connections
+     * open in parallel): the listener read no table before the schema was current, so it warmed at the first attempt,
+     * with no reconnection; B found the schema current.
+     */
+    @Test
+    void theChangeListenersWaitedForTheSchema() throws Exception {
+        for (ServiceProcess s : List.of(a, b)) {
+            String log = Files.readString(s.log);
+            assertFalse(log.contains("Change listener lost the database"), s.name + "\n" + log);
+            assertTrue(log.contains("Key cache warmed with 0 keys"), s.name + "\n" + log);
+        }
+        assertTrue(Files.readString(a.log).contains("Successfully applied 17 migrations"), "A migrated the database");
     }
 
     @Test

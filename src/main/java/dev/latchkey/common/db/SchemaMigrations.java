@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
 
 import javax.sql.DataSource;
 
@@ -25,7 +26,9 @@ import io.quarkus.runtime.StartupEvent;
  * Replicas starting together on a database that is behind are safe: Flyway serialises them with PostgreSQL's advisory
  * lock, as {@code quarkus.flyway.migrate-at-start} did. A database newer than this build (a rolling upgrade's old
  * replica) is left alone, as Flyway leaves future migrations. This observer runs before every other start-up observer
- * (the change feed, the resync), and a database that cannot be reached fails the start, as before.
+ * (the resync, the metrics), and a database that cannot be reached fails the start, as before. The change listener
+ * starts just before it, so that its own connection opens while this check runs (two new connections in parallel
+ * instead of one after the other: about 15 ms of a native start); it reads no table until {@link #awaitCurrent}.
  */
 @ApplicationScoped
 public class SchemaMigrations {
@@ -35,10 +38,14 @@ public class SchemaMigrations {
     /** The version of the newest file under {@code db/migration} ({@code SchemaMigrationsTest} checks it). */
     public static final int LATEST = 17;
 
+    /** Counted down once the schema is current: from then on the tables may be read. */
+    private final CountDownLatch current = new CountDownLatch(1);
+
     void migrate(@Observes @Priority(1) StartupEvent start, @Writes DataSource dataSource, Instance<Flyway> flyway,
             Databases databases) throws SQLException {
         if (upToDate(dataSource)) {
             LOG.debugf("Schema at version %d or newer: no migration needed", LATEST);
+            current.countDown();
             return;
         }
         Flyway configured = flyway.get(); // the default datasource's, with the migrations Quarkus found at build time
@@ -48,6 +55,15 @@ public class SchemaMigrations {
                     .configuration(configured.getConfiguration()).dataSource(dataSource).load();
         }
         configured.migrate();
+        current.countDown();
+    }
+
+    /**
+     * Waits until the start-up check found the schema current or brought it there. A failed migration fails the start
+     * (the process ends), so a caller waits only as long as the start does.
+     */
+    public void awaitCurrent() throws InterruptedException {
+        current.await();
     }
 
     /** True when every migration up to {@link #LATEST} is applied and none failed. */
