@@ -45,17 +45,16 @@ public class SchemaMigrations {
             Databases databases) throws SQLException {
         if (upToDate(dataSource)) {
             LOG.debugf("Schema at version %d or newer: no migration needed", LATEST);
-            current.countDown();
-            return;
+        } else {
+            Flyway configured = flyway.get(); // the default datasource's, with the migrations found at build time
+            if (databases.split()) {
+                // a standby cannot be migrated: the same migrations, applied through the primary
+                configured = Flyway.configure(configured.getConfiguration().getClassLoader())
+                        .configuration(configured.getConfiguration()).dataSource(dataSource).load();
+            }
+            configured.migrate();
         }
-        Flyway configured = flyway.get(); // the default datasource's, with the migrations Quarkus found at build time
-        if (databases.split()) {
-            // a standby cannot be migrated: the same migrations, applied through the primary
-            configured = Flyway.configure(configured.getConfiguration().getClassLoader())
-                    .configuration(configured.getConfiguration()).dataSource(dataSource).load();
-        }
-        configured.migrate();
-        current.countDown();
+        current.countDown(); // not reached when the check or the migration throws: the start fails
     }
 
     /**

@@ -26,13 +26,8 @@ final class StoredDocument {
         return format == Format.JSON ? JSON : YAML;
     }
 
-    /** The resource's name for a format, as the extension names it for its default document. */
-    static String resource(Format format) {
-        return OpenApiConstants.BASE_NAME + "." + format.name();
-    }
-
     private static byte[] read(Format format) {
-        String name = resource(format);
+        String name = OpenApiConstants.BASE_NAME + "." + format.name(); // as the extension names its default document
         try (InputStream in = StoredDocument.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is not on the class path: the OpenAPI document was not built");
