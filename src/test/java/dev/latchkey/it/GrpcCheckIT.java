@@ -1,7 +1,9 @@
 package dev.latchkey.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,8 @@ import dev.latchkey.support.PostgresTestResource;
 
 /**
  * gRPC ext_authz against the packaged service, over HTTP/2 cleartext on its one port: allowed, denied, and — with the
- * database cut — UNAVAILABLE (503) for a key the cache cannot answer, while a cached key stays allowed.
+ * database cut — UNAVAILABLE (503) for a key the cache cannot answer, while a cached key stays allowed. The jar carries
+ * its calls on Netty's epoll transport, the native executable on NIO (README, "Configuration").
  */
 class GrpcCheckIT {
 
@@ -46,6 +49,11 @@ class GrpcCheckIT {
                         url.replace(PostgresTestResource.hostPort(), "127.0.0.1:" + proxy.port),
                         Map.of("quarkus.datasource.jdbc.acquisition-timeout", "2S"))) {
             RestAssured.port = s.port;
+            String log = Files.readString(s.log);
+            boolean nativeImage = Boolean.getBoolean("latchkey.it.native");
+            assertTrue(log.contains(
+                    nativeImage ? "Network transport: NIO (the native executable's)" : "Network transport: epoll"),
+                    log);
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", s.port).usePlaintext().build();
             try {
                 AuthorizationGrpc.AuthorizationBlockingStub authz = AuthorizationGrpc.newBlockingStub(channel)
