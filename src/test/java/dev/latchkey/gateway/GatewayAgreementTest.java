@@ -38,7 +38,7 @@ import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -65,8 +65,9 @@ class GatewayAgreementTest {
     @Inject
     DataSource dataSource;
 
+    /** The registry the verify meters are on (and /q/metrics scrapes): see VerifyMetrics. */
     @Inject
-    MeterRegistry registry;
+    PrometheusMeterRegistry registry;
 
     /** An answer as one transport carried it: statuses, the gateway headers by lower-case name, the body. */
     record Seen(int status, int rpc, Map<String, String> headers, String body) {
