@@ -18,7 +18,7 @@ import dev.latchkey.vocabulary.VerifyCode;
  * Labels are bounded: an endpoint and an outcome code, never a key id. Counters are created once so that the hot path
  * only increments, and on the Prometheus registry that {@code /q/metrics} scrapes rather than on the composite registry
  * Quarkus injects as {@code MeterRegistry}: a composite meter walks its registries' meters on every increment (an
- * {@code IdentityHashMap} iteration), which took about 6 % of the processor time {@code /authorize} spends in Java
+ * {@code IdentityHashMap} iteration), which was 8.6 % of the Java samples of a cached {@code /authorize} by JFR
  * (README, "Metrics").
  */
 @Singleton
