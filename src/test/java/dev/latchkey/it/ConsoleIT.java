@@ -127,7 +127,7 @@ class ConsoleIT {
     /** The OpenAPI document Quarkus wrote at build time, from the jar the process under test was made from. */
     static byte[] storedOpenApi(String format) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus/generated-bytecode.jar");
-        if (Boolean.getBoolean("latchkey.it.native")) {
+        if (ServiceProcess.nativeImage()) {
             Path runner = Path.of(System.getProperty("native.image.path"));
             String name = runner.getFileName().toString();
             jar = runner.resolveSibling(name.replaceFirst("-runner$", "-native-image-source-jar"))

@@ -50,10 +50,8 @@ class GrpcCheckIT {
                         Map.of("quarkus.datasource.jdbc.acquisition-timeout", "2S"))) {
             RestAssured.port = s.port;
             String log = Files.readString(s.log);
-            boolean nativeImage = Boolean.getBoolean("latchkey.it.native");
-            assertTrue(log.contains(
-                    nativeImage ? "Network transport: NIO (the native executable's)" : "Network transport: epoll"),
-                    log);
+            assertTrue(log.contains(ServiceProcess.nativeImage() ? "Network transport: NIO (the native executable's)"
+                    : "Network transport: epoll"), log);
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", s.port).usePlaintext().build();
             try {
                 AuthorizationGrpc.AuthorizationBlockingStub authz = AuthorizationGrpc.newBlockingStub(channel)

@@ -38,7 +38,7 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts a replica against a database and waits until it is ready (cache warmed). */
     static ServiceProcess start(String name, String jdbcUrl, Map<String, String> extra) throws Exception {
         int port = freePort();
-        boolean nativeImage = Boolean.getBoolean("latchkey.it.native");
+        boolean nativeImage = nativeImage();
         Path jar = Path
                 .of(nativeImage ? System.getProperty("native.image.path") : "target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -63,6 +63,11 @@ final class ServiceProcess implements AutoCloseable {
         ServiceProcess s = new ServiceProcess(name, port, p, log);
         s.awaitReady(Duration.ofSeconds(60));
         return s;
+    }
+
+    /** Whether this run's replicas are the native executable (the native pass) rather than the packaged jar. */
+    static boolean nativeImage() {
+        return Boolean.getBoolean("latchkey.it.native");
     }
 
     String baseUrl() {
