@@ -14,7 +14,7 @@ JWKS = jwt.PyJWKClient(os.environ.get("LATCHKEY_JWKS", "http://127.0.0.1:8080/.w
 def identity(token: str) -> dict:
     """The verified claims, or an exception (bad signature, expired, wrong issuer or audience)."""
     key = JWKS.get_signing_key_from_jwt(token).key
-    return jwt.decode(token, key, algorithms=["ES256"], audience=os.environ.get("LATCHKEY_AUDIENCE",
+    return jwt.decode(token, key, algorithms=["ES256", "EdDSA"], audience=os.environ.get("LATCHKEY_AUDIENCE",
                       "latchkey-upstream"), issuer=os.environ.get("LATCHKEY_ISSUER", "latchkey"),
                       options={"require": ["exp", "iat", "sub", "jti"]})
 

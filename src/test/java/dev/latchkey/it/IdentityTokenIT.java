@@ -3,15 +3,20 @@ package dev.latchkey.it;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import org.jose4j.json.JsonUtil;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
@@ -25,8 +30,10 @@ import dev.latchkey.support.Api;
 import dev.latchkey.support.PostgresTestResource;
 
 /**
- * Two packaged replicas given the same signing keys: each one's identity tokens verify against the other's JWKS, so an
- * upstream may fetch the key set from any replica.
+ * Two packaged replicas in the middle of a rotation from an ES256 key to an Ed25519 one: both publish both keys, one
+ * still signs ES256 and the other already EdDSA, and each one's identity tokens verify against the other's JWKS with a
+ * standard JWT library (jose4j over the JDK's verifiers), so an upstream may fetch the key set from any replica. On the
+ * native executable this is also the check that both signers work there.
  */
 class IdentityTokenIT {
 
@@ -36,10 +43,11 @@ class IdentityTokenIT {
     @BeforeAll
     static void start() throws Exception {
         String url = PostgresTestResource.recreate("latchkey_it_tokens");
-        String keys = new File("src/test/resources/token-keys/current.jwk.json").getAbsolutePath() + ","
-                + new File("src/test/resources/token-keys/previous.jwk.json").getAbsolutePath();
-        a = ServiceProcess.start("tokens-a", url, Map.of("latchkey.token.keys", keys));
-        b = ServiceProcess.start("tokens-b", url, Map.of("latchkey.token.keys", keys));
+        String ec = new File("src/test/resources/token-keys/current.jwk.json").getAbsolutePath();
+        String ed = new File("src/test/resources/token-keys/ed25519.jwk.json").getAbsolutePath();
+        a = ServiceProcess.start("tokens-a", url, Map.of("latchkey.token.keys", ec + "," + ed));
+        b = ServiceProcess.start("tokens-b", url,
+                Map.of("latchkey.token.keys", ed + "," + ec, "latchkey.token.algorithm", "EdDSA"));
         RestAssured.port = a.port;
     }
 
@@ -55,7 +63,7 @@ class IdentityTokenIT {
         return new JwtConsumerBuilder().setExpectedIssuer("latchkey").setExpectedAudience("latchkey-upstream")
                 .setRequireExpirationTime().setRequireSubject()
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
+                        AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, AlgorithmIdentifiers.EDDSA)
                 .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
                 .build();
     }
@@ -65,8 +73,13 @@ class IdentityTokenIT {
                 .statusCode(200).extract().header("X-Latchkey-Token");
     }
 
+    private static Map<String, Object> header(String token) throws Exception {
+        return JsonUtil.parseJson(new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+                StandardCharsets.UTF_8));
+    }
+
     @Test
-    void tokensFromEitherReplicaVerifyAgainstEitherKeySet() throws Exception {
+    void tokensFromEitherReplicaAndEitherAlgorithmVerifyAgainstEitherKeySet() throws Exception {
         Api.Fixture f = Api.fixture();
         String org = f.slug();
         String ot = f.token();
@@ -75,11 +88,19 @@ class IdentityTokenIT {
         String fromA = tokenFrom(a, k[1]);
         String fromB = tokenFrom(b, k[1]);
         assertNotEquals(fromA, fromB, "each replica mints its own");
+        assertEquals("ES256", header(fromA).get("alg"));
+        assertEquals("EdDSA", header(fromB).get("alg"));
         for (JwtConsumer c : List.of(consumerOf(a), consumerOf(b))) {
             for (String t : List.of(fromA, fromB)) {
                 JwtClaims claims = c.processToClaims(t);
                 assertEquals(k[0], claims.getClaimValueAsString("key_id"));
             }
+        }
+        // a replica's token with one byte of its signature changed does not verify
+        for (String t : List.of(fromA, fromB)) {
+            int at = t.lastIndexOf('.') + 5;
+            String forged = t.substring(0, at) + (t.charAt(at) == 'A' ? 'B' : 'A') + t.substring(at + 1);
+            assertThrows(InvalidJwtException.class, () -> consumerOf(a).processToClaims(forged));
         }
     }
 }

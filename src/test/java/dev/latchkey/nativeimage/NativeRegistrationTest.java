@@ -232,6 +232,22 @@ class NativeRegistrationTest {
      * GraalVM features register every reachable service and state-management class), so it may not come back by a
      * transitive dependency unseen.
      */
+    /**
+     * BouncyCastle signs identity tokens through its lightweight API (gateway/token/TokenSigner). Its JCA provider
+     * looks up hundreds of implementation classes by name, each of which the native executable would need registered
+     * for reflection; nothing of Latchkey's may reach it, and only the token package uses BouncyCastle at all.
+     */
+    @Test
+    void bouncyCastleIsUsedOnlyThroughItsLightweightApiByTheTokenSigners() {
+        noClasses().should().dependOnClassesThat()
+                .resideInAnyPackage("org.bouncycastle.jce..", "org.bouncycastle.jcajce..")
+                .because(
+                        "the JCA provider resolves its classes reflectively; the lightweight API needs no registration")
+                .check(MAIN);
+        noClasses().that().resideOutsideOfPackage("dev.latchkey.gateway.token..").should().dependOnClassesThat()
+                .resideInAPackage("org.bouncycastle..").check(MAIN);
+    }
+
     @Test
     void noObjectRelationalMapperIsOnTheClasspath() {
         for (String absent : List.of("org.hibernate.Session", "jakarta.persistence.EntityManager",

@@ -2,8 +2,6 @@ package dev.latchkey.gateway.token;
 
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -27,9 +25,10 @@ import dev.latchkey.keycache.CachedKey;
 import dev.latchkey.verify.Decision;
 
 /**
- * The identity token of an allowed request (README, "Verify API", "phantom token"): an ES256 JWT with {@code iss},
- * {@code sub} (the actor), {@code aud}, {@code iat}, {@code exp} (the configured lifetime, never beyond the key's
- * expiry), {@code jti}, and {@code key_id}, {@code org}, {@code kind}, {@code workspaces}, {@code permissions}.
+ * The identity token of an allowed request (README, "Verify API", "phantom token"): a JWT signed ES256 or EdDSA
+ * ({@link SigningKeys}) with {@code iss}, {@code sub} (the actor), {@code aud}, {@code iat}, {@code exp} (the
+ * configured lifetime, never beyond the key's expiry), {@code jti}, and {@code key_id}, {@code org}, {@code kind},
+ * {@code workspaces}, {@code permissions}.
  * <p>
  * Only answers that ask for a token carry one ({@link #wanted}), unless {@code latchkey.token.default} is set. Signing
  * costs far more than a verification, so a token is kept in a bounded cache ({@code latchkey.token.cache-size}, keyed
@@ -130,7 +129,7 @@ public class IdentityTokens {
         long iat = nowMillis / 1000;
         long expSeconds = exp / 1000;
         SigningKeys.Key key = keys.current();
-        String header = "{\"alg\":\"ES256\",\"typ\":\"JWT\",\"kid\":\"" + key.kid() + "\"}";
+        String header = "{\"alg\":\"" + key.signer().alg() + "\",\"typ\":\"JWT\",\"kid\":\"" + key.kid() + "\"}";
         StringWriter claims = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(claims)) {
             g.writeStartObject();
@@ -159,18 +158,12 @@ public class IdentityTokens {
         }
         String signingInput = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature s = Signature.getInstance("SHA256withECDSAinP1363Format"); // JOSE's R || S, 64 bytes
-            s.initSign(key.privateKey());
-            s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            String token = signingInput + "." + B64.encodeToString(s.sign());
-            // reused for 50-75 % of its life: keys first used together (a warm-up, a burst) are not all re-signed at
-            // the same moment, which stalled the event loop for a second at 10,000 keys
-            long reuse = (long) ((exp - nowMillis) * (0.5 + 0.25 * ThreadLocalRandom.current().nextDouble()));
-            return new Minted(token, HttpHeaders.createOptimized(token), exp, nowMillis + reuse, permissions, orgState,
-                    new AtomicBoolean());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign an identity token", e);
-        }
+        String token = signingInput + "."
+                + B64.encodeToString(key.signer().sign(signingInput.getBytes(StandardCharsets.US_ASCII)));
+        // reused for 50-75 % of its life: keys first used together (a warm-up, a burst) are not all re-signed at the
+        // same moment, which stalled the event loop for a second at 10,000 keys
+        long reuse = (long) ((exp - nowMillis) * (0.5 + 0.25 * ThreadLocalRandom.current().nextDouble()));
+        return new Minted(token, HttpHeaders.createOptimized(token), exp, nowMillis + reuse, permissions, orgState,
+                new AtomicBoolean());
     }
 }
