@@ -139,7 +139,8 @@ public class SigningKeys {
 
     /**
      * A private JWK: EC P-256 ({@code kty}, {@code crv}, {@code x}, {@code y}, {@code d}) or OKP Ed25519 (RFC 8037:
-     * {@code kty}, {@code crv}, {@code x}, {@code d}). Its public members must be the public half of {@code d}.
+     * {@code kty}, {@code crv}, {@code x}, {@code d}). Its public members must be the public half of {@code d}, and its
+     * {@code alg}, when it has one, the key type's.
      */
     static Key read(JsonNode jwk) throws GeneralSecurityException {
         String kty = jwk.path("kty").asText();
@@ -159,6 +160,10 @@ public class SigningKeys {
         } else {
             throw new GeneralSecurityException(
                     "an identity-token key must be an EC P-256 or an OKP Ed25519 JWK, not " + kty + " " + crv);
+        }
+        if (jwk.hasNonNull("alg") && !jwk.path("alg").asText().equals(key.signer().alg())) {
+            throw new GeneralSecurityException(
+                    "its alg " + jwk.path("alg").asText() + " is not its key type's, " + key.signer().alg());
         }
         for (Map.Entry<String, String> m : key.publicMembers().entrySet()) {
             if (!m.getValue().equals(jwk.path(m.getKey()).asText())) {

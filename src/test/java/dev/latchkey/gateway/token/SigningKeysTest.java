@@ -141,10 +141,16 @@ class SigningKeysTest {
         assertRefused(((ObjectNode) JSON.readTree(RFC8037_KEY)).put("d", "not base64!").toString(),
                 "its d is not base64url");
         assertRefused(((ObjectNode) JSON.readTree(ec)).without("d").toString(), "a private JWK (with d)");
+        assertRefused(((ObjectNode) JSON.readTree(RFC8037_KEY)).put("alg", "ES256").toString(),
+                "its alg ES256 is not its key type's, EdDSA");
         assertRefused("{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"d\":\"AQAB\"}", "not RSA");
         assertRefused(((ObjectNode) JSON.readTree(RFC8037_KEY)).put("crv", "X25519").toString(), "not OKP X25519");
-        // the same files load as they are
+        // the same files load as they are, and with their own alg and other members
         assertEquals("ES256", SigningKeys.read(JSON.readTree(ec)).signer().alg());
+        assertEquals("ES256",
+                SigningKeys
+                        .read(((ObjectNode) JSON.readTree(ec)).put("alg", "ES256").put("use", "sig").put("kid", "k1"))
+                        .signer().alg());
         assertEquals("EdDSA", SigningKeys.read(JSON.readTree(RFC8037_KEY)).signer().alg());
     }
 
