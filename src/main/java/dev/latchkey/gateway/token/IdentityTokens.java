@@ -129,7 +129,6 @@ public class IdentityTokens {
         long iat = nowMillis / 1000;
         long expSeconds = exp / 1000;
         SigningKeys.Key key = keys.current();
-        String header = "{\"alg\":\"" + key.signer().alg() + "\",\"typ\":\"JWT\",\"kid\":\"" + key.kid() + "\"}";
         StringWriter claims = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(claims)) {
             g.writeStartObject();
@@ -156,7 +155,7 @@ public class IdentityTokens {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        String signingInput = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+        String signingInput = key.encodedJwtHeader() + "."
                 + B64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
         String token = signingInput + "."
                 + B64.encodeToString(key.signer().sign(signingInput.getBytes(StandardCharsets.US_ASCII)));

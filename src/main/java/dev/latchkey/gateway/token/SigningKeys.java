@@ -39,14 +39,20 @@ import dev.latchkey.config.LatchkeyConfig;
 @Singleton
 public class SigningKeys {
 
-    static final String ES256 = "ES256";
-    static final String EDDSA = "EdDSA";
-
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-    /** One key: its kid, its signer, and the members of its public JWK that RFC 7638 hashes, in lexical order. */
-    record Key(String kid, TokenSigner signer, Map<String, String> publicMembers) {
+    /**
+     * One key: its kid, its signer, the members of its public JWK that RFC 7638 hashes (in lexical order), and the
+     * base64url JWT header its tokens carry ({@code alg}, {@code typ}, {@code kid}), which is the same for all of them.
+     */
+    record Key(String kid, TokenSigner signer, Map<String, String> publicMembers, String encodedJwtHeader) {
+
+        static Key of(TokenSigner signer, Map<String, String> publicMembers) {
+            String kid = thumbprint(publicMembers);
+            String header = "{\"alg\":\"" + signer.alg() + "\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}";
+            return new Key(kid, signer, publicMembers, B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     private final List<Key> keys = new ArrayList<>();
@@ -75,11 +81,11 @@ public class SigningKeys {
      * must be of the algorithm when one is given.
      */
     static List<Key> load(List<String> files, String algorithm, ObjectMapper json) {
-        if (algorithm != null && !algorithm.equals(ES256) && !algorithm.equals(EDDSA)) {
+        if (algorithm != null && !algorithm.equals(TokenSigner.ES256) && !algorithm.equals(TokenSigner.EDDSA)) {
             throw new IllegalStateException("latchkey.token.algorithm must be ES256 or EdDSA, not " + algorithm);
         }
         if (files.isEmpty()) {
-            return List.of(generate(algorithm == null ? ES256 : algorithm, new SecureRandom()));
+            return List.of(generate(algorithm == null ? TokenSigner.ES256 : algorithm, new SecureRandom()));
         }
         List<Key> read = new ArrayList<>();
         for (String f : files) {
@@ -104,11 +110,6 @@ public class SigningKeys {
         return keys.get(0);
     }
 
-    /** Every key, the signer first. */
-    List<Key> all() {
-        return List.copyOf(keys);
-    }
-
     /** The public keys as a JWK Set. */
     public String jwks() {
         return jwks;
@@ -127,7 +128,7 @@ public class SigningKeys {
 
     /** A new key of the algorithm, from the random source. */
     static Key generate(String algorithm, SecureRandom random) {
-        if (algorithm.equals(EDDSA)) {
+        if (algorithm.equals(TokenSigner.EDDSA)) {
             byte[] d = new byte[32];
             random.nextBytes(d);
             return ed25519(TokenSigner.ed25519(d));
@@ -180,7 +181,7 @@ public class SigningKeys {
         members.put("kty", "EC");
         members.put("x", B64.encodeToString(BigIntegers.asUnsignedByteArray(32, w.getAffineXCoord().toBigInteger())));
         members.put("y", B64.encodeToString(BigIntegers.asUnsignedByteArray(32, w.getAffineYCoord().toBigInteger())));
-        return new Key(thumbprint(members), signer, members);
+        return Key.of(signer, members);
     }
 
     private static Key ed25519(TokenSigner.EdDsa signer) {
@@ -188,7 +189,7 @@ public class SigningKeys {
         members.put("crv", "Ed25519");
         members.put("kty", "OKP");
         members.put("x", B64.encodeToString(signer.publicKey()));
-        return new Key(thumbprint(members), signer, members);
+        return Key.of(signer, members);
     }
 
     /** RFC 7638: the SHA-256 of the required members in lexical order (RFC 8037 §2 names OKP's). */

@@ -22,6 +22,11 @@ import org.bouncycastle.util.BigIntegers;
  */
 public sealed interface TokenSigner permits TokenSigner.Es256, TokenSigner.EdDsa {
 
+    /** The JWS {@code alg} of ECDSA on P-256 with SHA-256. */
+    String ES256 = "ES256";
+    /** The JWS {@code alg} of Ed25519 (RFC 8037). */
+    String EDDSA = "EdDSA";
+
     /** The JWS {@code alg} header value. */
     String alg();
 
@@ -49,7 +54,7 @@ public sealed interface TokenSigner permits TokenSigner.Es256, TokenSigner.EdDsa
 
         @Override
         public String alg() {
-            return "ES256";
+            return ES256;
         }
 
         /** The public point d·G, affine. */
@@ -78,7 +83,7 @@ public sealed interface TokenSigner permits TokenSigner.Es256, TokenSigner.EdDsa
 
         @Override
         public String alg() {
-            return "EdDSA";
+            return EDDSA;
         }
 
         /** The 32-byte public key. */
