@@ -12,9 +12,15 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -89,6 +95,50 @@ class SigningKeysTest {
                 message = message.length == 0 ? new byte[] { 1 } : message;
                 message[0] ^= 1;
                 assertFalse(jdkVerifies(alg, published, message, sig), alg + " on another message");
+            }
+        }
+    }
+
+    /**
+     * The event loops and the renewal thread sign with the same key at once: 8 threads, 50 signatures each of their own
+     * messages, every one equal to the same message's signature made alone (both signers are deterministic).
+     */
+    @Test
+    void oneSignerSignsFromManyThreadsAtOnceAsItDoesAlone() throws Exception {
+        SecureRandom random = new SecureRandom();
+        for (String alg : List.of("ES256", "EdDSA")) {
+            TokenSigner signer = SigningKeys.generate(alg, random).signer();
+            int threads = 8;
+            int each = 50;
+            byte[][] messages = new byte[threads * each][];
+            byte[][] alone = new byte[messages.length][];
+            for (int i = 0; i < messages.length; i++) {
+                messages[i] = ("{\"jti\":\"" + i + "\"}").getBytes(StandardCharsets.US_ASCII);
+                alone[i] = signer.sign(messages[i]);
+            }
+            byte[][] together = new byte[messages.length][];
+            CyclicBarrier start = new CyclicBarrier(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int first = t * each;
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        for (int i = first; i < first + each; i++) {
+                            together[i] = signer.sign(messages[i]);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            for (int i = 0; i < messages.length; i++) {
+                assertEquals(HEX.formatHex(alone[i]), HEX.formatHex(together[i]), alg + " signature " + i);
             }
         }
     }
