@@ -7,9 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -101,6 +107,41 @@ class IdentityTokenIT {
             int at = t.lastIndexOf('.') + 5;
             String forged = t.substring(0, at) + (t.charAt(at) == 'A' ? 'B' : 'A') + t.substring(at + 1);
             assertThrows(InvalidJwtException.class, () -> consumerOf(a).processToClaims(forged));
+        }
+    }
+
+    /**
+     * The native executable signs with the system's OpenSSL, the JVM with BouncyCastle (the start-up log says which):
+     * tokens of many keys, minted concurrently on both replicas, all verify, so OpenSSL's DER ECDSA signatures were
+     * turned into JOSE's R || S correctly whatever the length of R and S (a quarter of them have no sign byte to drop;
+     * 24 keys leave no realistic chance that no token needed it).
+     */
+    @Test
+    void theExecutableSignsWithOpenSslAndTheJvmWithBouncyCastleAndEveryTokenVerifies() throws Exception {
+        boolean openssl = ServiceProcess.nativeImage();
+        assertEquals(openssl, Files.readString(a.log).contains("Identity tokens (ES256) are signed by OpenSSL"));
+        assertEquals(openssl, Files.readString(b.log).contains("Identity tokens (EdDSA) are signed by OpenSSL"));
+        Api.Fixture f = Api.fixture();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            keys.add(Api.key(f.slug(), f.token(),
+                    Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(f.ws())))[1]);
+        }
+        JwtConsumer verifier = consumerOf(a);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> tokens = new ArrayList<>();
+            for (String key : keys) {
+                for (ServiceProcess s : List.of(a, b)) {
+                    tokens.add(pool.submit(() -> tokenFrom(s, key)));
+                }
+            }
+            for (Future<String> t : tokens) {
+                assertEquals("latchkey-upstream",
+                        verifier.processToClaims(t.get(60, TimeUnit.SECONDS)).getAudience().get(0));
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

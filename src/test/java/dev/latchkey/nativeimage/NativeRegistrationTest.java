@@ -40,6 +40,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import dev.latchkey.common.CaffeineShapes;
 import dev.latchkey.common.json.Bodies;
+import dev.latchkey.gateway.token.OpenSslSigner;
 
 /**
  * What a native image needs, checked on the JVM in seconds, before the native build (which the test script runs when a
@@ -246,6 +247,19 @@ class NativeRegistrationTest {
                 .check(MAIN);
         noClasses().that().resideOutsideOfPackage("dev.latchkey.gateway.token..").should().dependOnClassesThat()
                 .resideInAPackage("org.bouncycastle..").check(MAIN);
+    }
+
+    /**
+     * GraalVM's C interface (OpenSSL's signatures, gateway/token/OpenSslSigner) is provided by the native-image builder
+     * and absent from the JVM's classpath: one class may use it, and only the native executable reaches that class
+     * ({@code SigningKeys} asks {@code ImageMode} first), so the JVM never loads a class it cannot find (the ITs start
+     * the packaged jar, whose classpath lacks the SDK, and ask it for tokens).
+     */
+    @Test
+    void onlyTheOpenSslSignerUsesGraalVmsCInterface() {
+        noClasses().that().doNotBelongToAnyOf(OpenSslSigner.class).should().dependOnClassesThat()
+                .resideInAnyPackage("org.graalvm.nativeimage..", "org.graalvm.word..")
+                .because("the JVM runs without the builder's SDK").check(MAIN);
     }
 
     @Test

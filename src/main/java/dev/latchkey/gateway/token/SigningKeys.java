@@ -28,6 +28,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.runtime.ImageMode;
+
 import dev.latchkey.config.LatchkeyConfig;
 
 /**
@@ -62,6 +64,11 @@ public class SigningKeys {
     public SigningKeys(LatchkeyConfig config, ObjectMapper json) {
         List<String> files = config.token().keys().orElse(List.of());
         keys.addAll(load(files, config.token().algorithm().orElse(null), json));
+        if (config.token().openssl() && ImageMode.current() == ImageMode.NATIVE_RUN) {
+            Key signing = keys.get(0); // only the first key signs
+            keys.set(0, new Key(signing.kid(), OpenSslSigner.wrap(signing.signer()), signing.publicMembers(),
+                    signing.encodedJwtHeader()));
+        }
         if (files.isEmpty()) {
             // any route may ask for a token, whatever latchkey.token.default says
             LOG.warn("latchkey.token.keys is not set: identity tokens are signed with a key generated at "
