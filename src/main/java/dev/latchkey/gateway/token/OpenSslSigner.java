@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -33,8 +34,9 @@ import org.jboss.logging.Logger;
  * The private key is handed to OpenSSL once, as PKCS #8 ({@code d2i_AutoPrivateKey}); the Java copy of that encoding is
  * zeroed. Every signature takes its own {@code EVP_MD_CTX} (an {@code EVP_PKEY} may be shared by threads for signing),
  * so instances are safe for concurrent use. ES256 nonces are OpenSSL's (random, with the private key mixed in), not RFC
- * 6979's: the signatures verify the same but differ from BouncyCastle's for the same input. At start the wrapper signs
- * a test message and checks it with BouncyCastle's verifier; if that fails it is not used.
+ * 6979's: the signatures verify the same but differ from BouncyCastle's for the same input. When loaded, the wrapper
+ * signs a test message and checks it with BouncyCastle's verifier; if that fails it is not used. The library is loaded
+ * when the first token is signed ({@link Deferred}), not at start.
  */
 public final class OpenSslSigner implements TokenSigner {
 
@@ -206,6 +208,46 @@ public final class OpenSslSigner implements TokenSigner {
             return v.verifySignature(signature);
         }
         return false;
+    }
+
+    /**
+     * OpenSSL loaded when the first token is signed, not at start: a deployment that never asks for tokens maps no
+     * libcrypto (about 4 MiB of resident pages) and spends no start-up time on it (about 20 ms: {@code dlopen}, the
+     * key, the test signature). The first signature starts the load on its own thread and, like every signature until
+     * the load is done, is made by BouncyCastle; from then on OpenSSL signs (or BouncyCastle still, if {@link #wrap}
+     * declined).
+     */
+    public static final class Deferred implements TokenSigner {
+        private final TokenSigner bc;
+        private final AtomicBoolean loading = new AtomicBoolean();
+        private volatile TokenSigner signer;
+
+        public Deferred(TokenSigner bc) {
+            this.bc = bc;
+            this.signer = bc;
+        }
+
+        @Override
+        public String alg() {
+            return bc.alg();
+        }
+
+        @Override
+        public byte[] sign(byte[] signingInput) {
+            if (!loading.get() && loading.compareAndSet(false, true)) {
+                Thread t = new Thread(() -> {
+                    try {
+                        signer = wrap(bc);
+                    } catch (RuntimeException | LinkageError e) {
+                        LOG.warnf("OpenSSL could not be loaded (%s); identity tokens are signed by BouncyCastle",
+                                e.toString());
+                    }
+                }, "latchkey-openssl-load");
+                t.setDaemon(true);
+                t.start();
+            }
+            return signer.sign(signingInput);
+        }
     }
 
     /** {@code void *dlopen(const char *, int)} and {@code dlsym}: the C library's, linked into every executable. */

@@ -66,7 +66,7 @@ public class SigningKeys {
         keys.addAll(load(files, config.token().algorithm().orElse(null), json));
         if (config.token().openssl() && ImageMode.current() == ImageMode.NATIVE_RUN) {
             Key signing = keys.get(0); // only the first key signs
-            keys.set(0, new Key(signing.kid(), OpenSslSigner.wrap(signing.signer()), signing.publicMembers(),
+            keys.set(0, new Key(signing.kid(), new OpenSslSigner.Deferred(signing.signer()), signing.publicMembers(),
                     signing.encodedJwtHeader()));
         }
         if (files.isEmpty()) {

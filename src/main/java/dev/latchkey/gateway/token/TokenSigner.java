@@ -20,7 +20,8 @@ import org.bouncycastle.util.BigIntegers;
  * provider is registered, so nothing is looked up reflectively. Both are deterministic (RFC 6979 nonces for ECDSA, RFC
  * 8032 for Ed25519): no random number is drawn per signature. Instances are safe for concurrent use.
  */
-public sealed interface TokenSigner permits TokenSigner.Es256, TokenSigner.EdDsa, OpenSslSigner {
+public sealed interface TokenSigner
+        permits TokenSigner.Es256, TokenSigner.EdDsa, OpenSslSigner, OpenSslSigner.Deferred {
 
     /** The JWS {@code alg} of ECDSA on P-256 with SHA-256. */
     String ES256 = "ES256";

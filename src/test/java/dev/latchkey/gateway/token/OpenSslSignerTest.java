@@ -15,7 +15,14 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +115,31 @@ class OpenSslSignerTest {
             changed[3] ^= 1;
             assertFalse(OpenSslSigner.verifies(bc, changed, sig), alg + ": another message");
             assertFalse(OpenSslSigner.verifies(bc, MESSAGE, new byte[63]), alg + ": a short signature");
+        }
+    }
+
+    /**
+     * The deferred signer on the JVM: its first signature starts the load on a thread of its own (which keeps
+     * BouncyCastle here); 8 threads signing at once meanwhile and after get BouncyCastle's deterministic signatures.
+     */
+    @Test
+    void theDeferredSignerSignsAsItsKeyBeforeDuringAndAfterTheLoad() throws Exception {
+        TokenSigner bc = TokenSigner
+                .es256(new BigInteger("C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721", 16));
+        OpenSslSigner.Deferred deferred = new OpenSslSigner.Deferred(bc);
+        assertEquals(TokenSigner.ES256, deferred.alg());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> same = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                byte[] message = ("message " + i).getBytes(StandardCharsets.US_ASCII);
+                same.add(pool.submit(() -> Arrays.equals(bc.sign(message), deferred.sign(message))));
+            }
+            for (Future<Boolean> f : same) {
+                assertTrue(f.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
