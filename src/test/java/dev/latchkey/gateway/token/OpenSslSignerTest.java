@@ -43,7 +43,7 @@ class OpenSslSignerTest {
         for (String d : new String[] { "C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721",
                 "00FFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721", "1" }) {
             BigInteger secret = new BigInteger(d, 16);
-            byte[] der = OpenSslSigner.pkcs8(TokenSigner.es256(secret));
+            byte[] der = SignerEncodings.pkcs8(TokenSigner.es256(secret));
             assertEquals(67, der.length);
             ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC")
                     .generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -59,7 +59,7 @@ class OpenSslSignerTest {
         // RFC 8032 §7.1, test 1
         byte[] seed = HEX.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
         TokenSigner.EdDsa bc = TokenSigner.ed25519(seed);
-        byte[] der = OpenSslSigner.pkcs8(bc);
+        byte[] der = SignerEncodings.pkcs8(bc);
         assertEquals(48, der.length);
         Signature jdk = Signature.getInstance("Ed25519");
         jdk.initSign(KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der)));
@@ -80,7 +80,7 @@ class OpenSslSignerTest {
             der.update(MESSAGE);
             byte[] sig = der.sign();
             padded += sig.length > 70 ? 1 : 0;
-            byte[] jose = OpenSslSigner.joseEcdsa(sig);
+            byte[] jose = SignerEncodings.joseEcdsa(sig);
             assertEquals(64, jose.length);
             p1363.initVerify(pair.getPublic());
             p1363.update(MESSAGE);
@@ -94,11 +94,11 @@ class OpenSslSignerTest {
         String r = "00" + "80".repeat(32); // 33 bytes: a sign byte before a top bit
         String s = "01".repeat(31); // 31 bytes: a short value, left-padded
         byte[] der = HEX.parseHex("3044" + "0221" + r + "021f" + s);
-        assertEquals("80".repeat(32) + "00" + "01".repeat(31), HEX.formatHex(OpenSslSigner.joseEcdsa(der)));
+        assertEquals("80".repeat(32) + "00" + "01".repeat(31), HEX.formatHex(SignerEncodings.joseEcdsa(der)));
 
         for (String bad : new String[] { "", "3000", "3106020101020101", "3006020101020201", "3006020101030101",
                 "30070201010201010a", "3026" + "0221" + "01" + "80".repeat(32) + "020101", "3006020001020101" }) {
-            assertThrows(IllegalStateException.class, () -> OpenSslSigner.joseEcdsa(HEX.parseHex(bad)), bad);
+            assertThrows(IllegalStateException.class, () -> SignerEncodings.joseEcdsa(HEX.parseHex(bad)), bad);
         }
     }
 
@@ -109,12 +109,12 @@ class OpenSslSignerTest {
             TokenSigner bc = SigningKeys.generate(alg, random).signer();
             TokenSigner other = SigningKeys.generate(alg, random).signer();
             byte[] sig = bc.sign(MESSAGE);
-            assertTrue(OpenSslSigner.verifies(bc, MESSAGE, sig), alg);
-            assertFalse(OpenSslSigner.verifies(other, MESSAGE, sig), alg + ": another key");
+            assertTrue(SignerEncodings.verifies(bc, MESSAGE, sig), alg);
+            assertFalse(SignerEncodings.verifies(other, MESSAGE, sig), alg + ": another key");
             byte[] changed = MESSAGE.clone();
             changed[3] ^= 1;
-            assertFalse(OpenSslSigner.verifies(bc, changed, sig), alg + ": another message");
-            assertFalse(OpenSslSigner.verifies(bc, MESSAGE, new byte[63]), alg + ": a short signature");
+            assertFalse(SignerEncodings.verifies(bc, changed, sig), alg + ": another message");
+            assertFalse(SignerEncodings.verifies(bc, MESSAGE, new byte[63]), alg + ": a short signature");
         }
     }
 
