@@ -9,6 +9,7 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * The plain-Java half of {@link OpenSslSigner}, which the JVM's tests can run: the PKCS #8 encoding of a key handed to
@@ -28,25 +29,17 @@ final class SignerEncodings {
 
     /** PKCS #8 of the key (zero it after use). */
     static byte[] pkcs8(TokenSigner bc) {
-        byte[] prefix;
-        byte[] secret;
         if (bc instanceof TokenSigner.Es256 es) {
-            prefix = P256_PKCS8;
-            secret = new byte[32];
-            byte[] d = es.key().getD().toByteArray(); // big-endian, maybe with a sign byte, maybe shorter than 32
-            int n = Math.min(d.length, 32);
-            System.arraycopy(d, d.length - n, secret, 32 - n, n);
-            Arrays.fill(d, (byte) 0);
-        } else if (bc instanceof TokenSigner.EdDsa ed) {
-            prefix = ED25519_PKCS8;
-            secret = ed.key().getEncoded();
-        } else {
-            throw new IllegalArgumentException("not a BouncyCastle signer: " + bc.alg());
+            byte[] der = Arrays.copyOf(P256_PKCS8, P256_PKCS8.length + 32);
+            BigIntegers.asUnsignedByteArray(es.key().getD(), der, P256_PKCS8.length, 32);
+            return der;
         }
-        byte[] der = Arrays.copyOf(prefix, prefix.length + 32);
-        System.arraycopy(secret, 0, der, prefix.length, 32);
-        Arrays.fill(secret, (byte) 0);
-        return der;
+        if (bc instanceof TokenSigner.EdDsa ed) {
+            byte[] der = Arrays.copyOf(ED25519_PKCS8, ED25519_PKCS8.length + 32);
+            ed.key().encode(der, ED25519_PKCS8.length);
+            return der;
+        }
+        throw new IllegalArgumentException("not a BouncyCastle signer: " + bc.alg());
     }
 
     /**
