@@ -26,6 +26,7 @@ import org.postgresql.PGNotification;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.latchkey.common.StartHeap;
 import dev.latchkey.common.db.DatabaseRoles;
 import dev.latchkey.common.db.Databases;
 import dev.latchkey.common.db.SchemaMigrations;
@@ -142,6 +143,9 @@ public class ChangeListener {
                 schema.awaitCurrent();
                 if (!cache.warmed()) {
                     reload(c);
+                    // before readiness: no request waits on its pause, and the resident set read at ready is the lower
+                    // one
+                    StartHeap.release(config.releaseStartHeap());
                     cache.markWarmed();
                 } else if (!reached.equals(server)) {
                     LOG.infof("The change listener now reads another server (%s, before %s); reloading the key cache",
