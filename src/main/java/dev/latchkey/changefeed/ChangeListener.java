@@ -143,8 +143,7 @@ public class ChangeListener {
                 schema.awaitCurrent();
                 if (!cache.warmed()) {
                     reload(c);
-                    // before readiness: no request waits on its pause, and the resident set read at ready is the lower
-                    // one
+                    // before readiness: no request waits on its pause, and RSS read at ready is the lower figure
                     StartHeap.release(config.releaseStartHeap());
                     cache.markWarmed();
                 } else if (!reached.equals(server)) {

@@ -66,7 +66,7 @@ public final class StartHeap {
     }
 
     /** This process's resident set in KiB ({@code VmRSS} of {@code /proc/self/status}), or -1 where there is none. */
-    static long residentKib() {
+    private static long residentKib() {
         try {
             for (String line : Files.readAllLines(STATUS)) {
                 if (line.startsWith("VmRSS:")) {
