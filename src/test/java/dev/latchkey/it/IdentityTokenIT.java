@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -116,17 +117,22 @@ class IdentityTokenIT {
     /**
      * The native executable signs with the system's OpenSSL, loaded at the first token, the JVM with BouncyCastle (the
      * log says which): after one token from each replica both executables name OpenSSL and the JVMs do not; then the
-     * tokens of 24 more keys, minted concurrently on both replicas, all verify, so OpenSSL's DER ECDSA signatures were
-     * turned into JOSE's R || S correctly whatever the length of R and S (a quarter of them have no sign byte to drop;
-     * 24 keys leave no realistic chance that no token needed it).
+     * tokens of 64 more keys, minted concurrently on both replicas by 16 clients, all verify. So OpenSSL's DER ECDSA
+     * signatures were turned into JOSE's R || S correctly whatever the length of R and S (a quarter of them have no
+     * sign byte to drop; 64 keys leave no realistic chance that no token needed it), and the ES256 replica's signing
+     * contexts, reused by its event loops concurrently ({@code OpenSslSigner.Contexts}), signed each token for its own
+     * claims.
      */
     @Test
     void theExecutableSignsWithOpenSslFromItsFirstTokenAndTheJvmWithBouncyCastle() throws Exception {
         Api.Fixture f = Api.fixture();
         List<String> keys = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            keys.add(Api.key(f.slug(), f.token(),
-                    Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(f.ws())))[1]);
+        Map<String, String> idOf = new HashMap<>();
+        for (int i = 0; i < 65; i++) {
+            String[] created = Api.key(f.slug(), f.token(),
+                    Map.of("kind", "service", "role", "viewer", "scope", Api.wsScope(f.ws())));
+            keys.add(created[1]);
+            idOf.put(created[1], created[0]);
         }
         tokenFrom(a, keys.get(0));
         tokenFrom(b, keys.get(0));
@@ -139,17 +145,19 @@ class IdentityTokenIT {
             assertFalse(Files.readString(b.log).contains("signed by OpenSSL"));
         }
         JwtConsumer verifier = consumerOf(a);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
-            List<Future<String>> tokens = new ArrayList<>();
+            Map<Future<String>, String> tokens = new HashMap<>();
             for (String key : keys.subList(1, keys.size())) {
                 for (ServiceProcess s : List.of(a, b)) {
-                    tokens.add(pool.submit(() -> tokenFrom(s, key)));
+                    tokens.put(pool.submit(() -> tokenFrom(s, key)), key);
                 }
             }
-            for (Future<String> t : tokens) {
-                assertEquals("latchkey-upstream",
-                        verifier.processToClaims(t.get(60, TimeUnit.SECONDS)).getAudience().get(0));
+            assertEquals(128, tokens.size());
+            for (Map.Entry<Future<String>, String> t : tokens.entrySet()) {
+                JwtClaims claims = verifier.processToClaims(t.getKey().get(60, TimeUnit.SECONDS));
+                assertEquals("latchkey-upstream", claims.getAudience().get(0));
+                assertEquals(idOf.get(t.getValue()), claims.getClaimValue("key_id"));
             }
         } finally {
             pool.shutdownNow();
