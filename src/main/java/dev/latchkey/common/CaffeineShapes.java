@@ -15,8 +15,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * Caffeine's default executor, the common {@code ForkJoinPool}. The caches written on the request path (identity tokens
  * of keys not seen lately, unknown keys) are written by the event loops at up to a write per request; handing each
  * drain to a pool thread woke that thread thousands of times a second, and the wake-ups cost more CPU than the drains
- * (README, "Benchmark", "Signing contexts reused"). A drain does work bounded by the writes since the last one, and an
- * entry's expiry a removal, so no caller waits on more than its share.
+ * (README, "Benchmark", "Signing contexts reused"). Under traffic a drain removes what was written or expired since the
+ * last one, a few entries. After a lull in which a cache's entries all expired, the first call to touch it removes them
+ * all: 1.4-5.5 ms for 10,000 entries on the JVM (Caffeine 3.2.4, measured with a fake ticker), once, when no request is
+ * queued behind it.
  */
 @RegisterForReflection(classNames = {
         // sizedExpiringAfterWrite: maximum size, expire after write
