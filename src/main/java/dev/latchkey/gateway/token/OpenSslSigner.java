@@ -147,7 +147,9 @@ public final class OpenSslSigner implements TokenSigner {
         Contexts(LibCrypto fn, long pkey) {
             this.fn = fn;
             this.pkey = pkey;
-            // the event loops (two per core) and the renewal thread sign; gRPC and the workers hand over to them
+            // room for the event loops (Vert.x's default: two per core) and the renewal thread signing at once; a
+            // thread
+            // beyond them still signs, with a context made and freed for it
             this.idle = new AtomicLongArray(2 * Runtime.getRuntime().availableProcessors() + 2);
         }
 
