@@ -11,12 +11,21 @@ public enum KeyPrefix {
     ELASTIC_PRIVATE("private-", KeyKind.SERVICE), ELASTIC_SEARCH("search-", KeyKind.SERVICE),
     ELASTIC_ADMIN("admin-", KeyKind.ADMIN);
 
+    /**
+     * {@link #values()} copies its array at every call; the parse of every presented key walks this one instead. In the
+     * native executable, built for size, each array is allocated through the collector's slow path (README "Native
+     * executable").
+     */
+    private static final KeyPrefix[] ALL = values();
+
     private final String text;
     private final KeyKind kind;
+    private final String stored;
 
     KeyPrefix(String text, KeyKind kind) {
         this.text = text;
         this.kind = kind;
+        this.stored = text.substring(0, text.length() - 1);
     }
 
     /** The literal start of the key, separator included. */
@@ -36,7 +45,7 @@ public enum KeyPrefix {
 
     /** The Elastic word an App Search value starts with, or null. */
     public static KeyPrefix elasticOf(String value) {
-        for (KeyPrefix p : values()) {
+        for (KeyPrefix p : ALL) {
             if (p.elastic() && value.startsWith(p.text)) {
                 return p;
             }
@@ -44,9 +53,9 @@ public enum KeyPrefix {
         return null;
     }
 
-    /** The stored form (text without its separator). */
+    /** The stored form (text without its separator), made once: every verification compares it. */
     public String stored() {
-        return text.substring(0, text.length() - 1);
+        return stored;
     }
 
     /** The native prefix of a kind. */
@@ -60,8 +69,8 @@ public enum KeyPrefix {
 
     /** The prefix whose stored form is {@code stored}. */
     public static KeyPrefix fromStored(String stored) {
-        for (KeyPrefix p : values()) {
-            if (p.stored().equals(stored)) {
+        for (KeyPrefix p : ALL) {
+            if (p.stored.equals(stored)) {
                 return p;
             }
         }
@@ -70,7 +79,7 @@ public enum KeyPrefix {
 
     /** The prefix {@code key} starts with, or null. */
     static KeyPrefix of(String key) {
-        for (KeyPrefix p : values()) {
+        for (KeyPrefix p : ALL) {
             if (key.startsWith(p.text)) {
                 return p;
             }

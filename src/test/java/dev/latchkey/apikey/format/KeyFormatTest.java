@@ -31,6 +31,18 @@ class KeyFormatTest {
     }
 
     @Test
+    void storedFormsAreTheWordsWithoutSeparatorAndLeadBack() {
+        assertEquals(java.util.List.of("lkp", "lks", "lka", "private", "search", "admin"),
+                java.util.Arrays.stream(KeyPrefix.values()).map(KeyPrefix::stored).toList());
+        for (KeyPrefix p : KeyPrefix.values()) {
+            assertSame(p, KeyPrefix.fromStored(p.stored()));
+        }
+        assertThrows(IllegalArgumentException.class, () -> KeyPrefix.fromStored("lks_"));
+        assertSame(KeyPrefix.ELASTIC_SEARCH, KeyPrefix.elasticOf("search-abc"));
+        assertNull(KeyPrefix.elasticOf("lks_abc"));
+    }
+
+    @Test
     void checksumIsCrc32OfEverythingBeforeItInBase62() {
         String head = "lks_" + "0".repeat(16) + "A".repeat(43);
         CRC32 crc = new CRC32();
