@@ -47,9 +47,12 @@ public class IdentityTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** A minted token and what it was minted for. */
-    record Minted(String token, CharSequence header, long expiresAtMillis, long reuseUntilMillis, String permissions,
-            Object orgState, AtomicBoolean renewing) {
+    /**
+     * A minted token and what it was minted for. The token is held once, as the header's ASCII bytes; the gRPC answer
+     * takes it as a {@code String}, which {@link AsciiString#toString()} makes at the first call and keeps.
+     */
+    record Minted(AsciiString header, long expiresAtMillis, long reuseUntilMillis, String permissions, Object orgState,
+            AtomicBoolean renewing) {
     }
 
     private final SigningKeys keys;
@@ -89,7 +92,7 @@ public class IdentityTokens {
 
     /** The token for an allowed decision: the one cached on the key when still good for it, else a new one. */
     public String tokenFor(Decision d, long nowMillis) {
-        return minted(d, nowMillis).token();
+        return minted(d, nowMillis).header().toString();
     }
 
     /** The same, as a header value encoded once (written per response without converting characters again). */
@@ -173,7 +176,7 @@ public class IdentityTokens {
         // reused for 50-75 % of its life: keys first used together (a warm-up, a burst) are not all re-signed at the
         // same moment, which stalled the event loop for a second at 10,000 keys
         long reuse = (long) ((exp - nowMillis) * (0.5 + 0.25 * ThreadLocalRandom.current().nextDouble()));
-        return new Minted(new String(token, StandardCharsets.ISO_8859_1), new AsciiString(token, false), exp,
-                nowMillis + reuse, permissions, orgState, new AtomicBoolean());
+        return new Minted(new AsciiString(token, false), exp, nowMillis + reuse, permissions, orgState,
+                new AtomicBoolean());
     }
 }
