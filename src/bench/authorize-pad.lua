@@ -13,7 +13,11 @@ end
 -- request itself
 local nkeys, npads = #keys, #pads
 local constant = string.rep("p", #keys[1])
-local i = math.random(1000000)
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "spread.lua")
+local i = 0
+function init(args)
+  i = start_index(1000000)
+end
 request = function()
   i = i + 1
   local pad = npads > 0 and pads[i % npads + 1] or constant

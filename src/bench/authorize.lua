@@ -4,7 +4,11 @@ local path = os.getenv("AUTH_PATH") or "/authorize"
 local keys = {}
 for line in io.lines(os.getenv("KEYS_FILE")) do keys[#keys + 1] = line end
 local n = #keys -- counted once: '#' on a table is a binary search (costly on a million entries)
-local i = math.random(n)
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "spread.lua")
+local i = 0
+function init(args)
+  i = start_index(n)
+end
 request = function()
   i = i % n + 1
   return wrk.format("GET", path, {["X-API-Key"] = keys[i]})
