@@ -148,8 +148,7 @@ public final class OpenSslSigner implements TokenSigner {
             this.fn = fn;
             this.pkey = pkey;
             // room for the event loops (Vert.x's default: two per core) and the renewal thread signing at once; a
-            // thread
-            // beyond them still signs, with a context made and freed for it
+            // thread beyond them still signs, with a context made and freed for it
             this.idle = new AtomicLongArray(2 * Runtime.getRuntime().availableProcessors() + 2);
         }
 

@@ -3,7 +3,9 @@ package dev.latchkey.apikey.format;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32;
 
@@ -32,8 +34,8 @@ class KeyFormatTest {
 
     @Test
     void storedFormsAreTheWordsWithoutSeparatorAndLeadBack() {
-        assertEquals(java.util.List.of("lkp", "lks", "lka", "private", "search", "admin"),
-                java.util.Arrays.stream(KeyPrefix.values()).map(KeyPrefix::stored).toList());
+        assertEquals(List.of("lkp", "lks", "lka", "private", "search", "admin"),
+                Arrays.stream(KeyPrefix.values()).map(KeyPrefix::stored).toList());
         for (KeyPrefix p : KeyPrefix.values()) {
             assertSame(p, KeyPrefix.fromStored(p.stored()));
         }
